@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what is needed and runs the API with demo data: http://localhost:${PORT:-3000}/api/docs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SERVICES_DATABASES="${SERVICES_DATABASES:-terrawatch}" bash scripts/services.sh
+[ -f .env ] || cp .env.example .env
+set -a; . ./.env; set +a
+export DATABASE_URL="${DATABASE_URL}"
+npm ci --no-audit --no-fund
+npm run build
+node dist/cli.js migrate
+node dist/cli.js demo:seed
+echo "Terrawatch on http://localhost:${PORT:-3000} (docs: /api/docs), demo admin ${DEMO_USER:-} / ${DEMO_PASS:-}"
+exec node dist/main.js

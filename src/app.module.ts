@@ -1,0 +1,36 @@
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AuthModule } from './auth/auth.module.js';
+import { readEnv } from './config/env.js';
+import { AuthEnv } from './auth/auth.config.js';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { CoreModule } from './core.module.js';
+import { HealthModule } from './health/health.module.js';
+import { RedisService } from './redis/redis.service.js';
+
+/** The HTTP + MQTT application. */
+@Module({
+  imports: [
+    CoreModule,
+    ScheduleModule.forRoot(),
+    ThrottlerModule.forRootAsync({
+      inject: [RedisService],
+      useFactory: (redis: RedisService) => ({
+        throttlers: [
+          { name: 'default', ttl: 60_000, limit: () => readEnv(AuthEnv, process.env).THROTTLE_DEFAULT_LIMIT },
+        ],
+        storage: new ThrottlerStorageRedisService(redis.client),
+      }),
+    }),
+    HealthModule,
+    AuthModule,
+  ],
+  providers: [
+    { provide: APP_GUARD, useClass: ThrottlerGuard },
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,58 @@
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { acceptRequestId, REQUEST_ID_HEADER } from './common/context/request-context.js';
+import { createValidationPipe } from './common/errors/validation.js';
+import { AppConfig } from './config/app.config.js';
+
+export const API_PREFIX = 'api/v1';
+
+/**
+ * Everything about the HTTP app that is not a module: shared by `main.ts` and the e2e tests, so the tests exercise
+ * exactly what production runs.
+ */
+export function setupApp(app: NestExpressApplication): INestApplication {
+  const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  // The correlation id is fixed before anything else runs, so every later middleware and log line sees it.
+  app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
+    req.id = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader('X-Request-ID', req.id);
+    next();
+  });
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  app.enableCors({
+    origin: config.corsOrigins,
+    credentials: true,
+    exposedHeaders: ['X-Request-ID', 'Retry-After', 'ETag'],
+  });
+  app.use(cookieParser());
+  app.useBodyParser('json', { limit: config.bodyLimit });
+  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  app.useGlobalPipes(createValidationPipe());
+  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Terrawatch API')
+      .setDescription(
+        'One backend for field data. Every error body is {statusCode, code, message, requestId}. ' +
+          'Authenticate with a bearer token from /api/v1/auth/login or with the access_token cookie it sets.',
+      )
+      .setVersion(process.env.npm_package_version ?? '0.1.0')
+      .addBearerAuth()
+      .addCookieAuth('access_token')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}

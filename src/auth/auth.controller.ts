@@ -1,0 +1,197 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import type { CookieOptions, Request, Response } from 'express';
+import { Inject } from '@nestjs/common';
+import { ErrorBody } from '../common/errors/error-body.js';
+import { readEnv } from '../config/env.js';
+import { authConfig, type AuthConfig, AuthEnv } from './auth.config.js';
+import { AuthError, AuthErrorCode } from './auth.errors.js';
+import type { AuthUser } from './auth-user.js';
+import { CurrentUser } from './decorators/current-user.decorator.js';
+import { Public } from './decorators/public.decorator.js';
+import {
+  ConfirmPasswordResetDto,
+  EmailDto,
+  LoginDto,
+  RefreshDto,
+  RegisterDto,
+  UpdateMeDto,
+} from './dto/auth.dto.js';
+import { LoginResponseDto, MessageDto, TokenPairDto, UserDto } from './dto/user.dto.js';
+import { AuthService } from './services/auth.service.js';
+import { TokenPair } from './services/tokens.service.js';
+import { UsersService } from './services/users.service.js';
+import { ACCESS_COOKIE, REFRESH_COOKIE } from './strategies/token-extractor.js';
+
+const MINUTE = 60_000;
+/** Limits are read when a request comes, so they follow the validated environment. */
+const limit = (key: 'login' | 'register' | 'refresh') => () => {
+  const env = readEnv(AuthEnv, process.env);
+  return {
+    login: env.THROTTLE_LOGIN_LIMIT,
+    register: env.THROTTLE_REGISTER_LIMIT,
+    refresh: env.THROTTLE_REFRESH_LIMIT,
+  }[key];
+};
+const REFRESH_COOKIE_PATH = '/api/v1/auth';
+
+@ApiTags('auth')
+@ApiResponse({ status: 400, type: ErrorBody, description: 'Invalid input' })
+@ApiResponse({ status: 429, type: ErrorBody, description: 'Rate limited; see Retry-After' })
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+  ) {}
+
+  @Post('register')
+  @Public()
+  @Throttle({ default: { limit: limit('register'), ttl: MINUTE } })
+  @ApiOperation({ summary: 'Create an account (a verification mail is sent)' })
+  @ApiResponse({ status: 201, type: UserDto })
+  @ApiResponse({ status: 409, type: ErrorBody, description: 'Email or username taken' })
+  async register(@Body() dto: RegisterDto): Promise<UserDto> {
+    return UserDto.from(await this.auth.register(dto));
+  }
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @Throttle({ default: { limit: limit('login'), ttl: MINUTE } })
+  @ApiOperation({ summary: 'Sign in with email or username; also sets HttpOnly cookies' })
+  @ApiResponse({ status: 200, type: LoginResponseDto })
+  @ApiResponse({ status: 401, type: ErrorBody })
+  @ApiResponse({ status: 403, type: ErrorBody, description: 'Account disabled or email not verified' })
+  async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response): Promise<LoginResponseDto> {
+    const { user, tokens } = await this.auth.login(dto);
+    this.setCookies(res, tokens);
+    return { ...tokens, user: UserDto.from(user) };
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(200)
+  @Throttle({ default: { limit: limit('refresh'), ttl: MINUTE } })
+  @ApiOperation({
+    summary: 'Rotate a refresh token (body or cookie); a reused token revokes its whole family',
+  })
+  @ApiResponse({ status: 200, type: TokenPairDto })
+  @ApiResponse({ status: 401, type: ErrorBody })
+  async refresh(
+    @Body() dto: RefreshDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TokenPairDto> {
+    const token = dto.refresh_token ?? (req.cookies?.[REFRESH_COOKIE] as string | undefined);
+    if (!token)
+      throw new AuthError(
+        AuthErrorCode.INVALID_TOKEN,
+        'No refresh token in the body or the refresh_token cookie',
+      );
+    const tokens = await this.auth.refresh(token);
+    this.setCookies(res, tokens);
+    return tokens;
+  }
+
+  @Post('logout')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke the refresh token (body or cookie) and clear the cookies' })
+  @ApiResponse({ status: 200, type: MessageDto })
+  async logout(
+    @Body() dto: RefreshDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<MessageDto> {
+    await this.auth.logout(dto.refresh_token ?? (req.cookies?.[REFRESH_COOKIE] as string | undefined));
+    res.clearCookie(ACCESS_COOKIE, this.cookieOptions('/'));
+    res.clearCookie(REFRESH_COOKIE, this.cookieOptions(REFRESH_COOKIE_PATH));
+    return { message: 'Signed out' };
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiCookieAuth()
+  @ApiOperation({ summary: 'The caller' })
+  @ApiResponse({ status: 200, type: UserDto })
+  @ApiResponse({ status: 401, type: ErrorBody })
+  async me(@CurrentUser() user: AuthUser): Promise<UserDto> {
+    return UserDto.from(await this.users.getById(user.id));
+  }
+
+  @Patch('me')
+  @ApiBearerAuth()
+  @ApiCookieAuth()
+  @ApiOperation({ summary: 'Change username, email (verified again) or password (needs currentPassword)' })
+  @ApiResponse({ status: 200, type: UserDto })
+  @ApiResponse({ status: 409, type: ErrorBody })
+  async updateMe(@CurrentUser() user: AuthUser, @Body() dto: UpdateMeDto): Promise<UserDto> {
+    return UserDto.from(await this.auth.updateProfile(user.id, dto));
+  }
+
+  @Get('verify-email/:token')
+  @Public()
+  @ApiOperation({ summary: 'Confirm an email address with the token from the mail' })
+  @ApiResponse({ status: 200, type: UserDto })
+  @ApiResponse({ status: 400, type: ErrorBody, description: 'Invalid, expired or used token' })
+  async verifyEmail(@Param('token') token: string): Promise<UserDto> {
+    if (token.length > 200)
+      throw new AuthError(AuthErrorCode.INVALID_EMAIL_TOKEN, 'This link is invalid, expired or already used');
+    return UserDto.from(await this.auth.verifyEmail(token));
+  }
+
+  @Post('resend-verification')
+  @Public()
+  @HttpCode(202)
+  @Throttle({ default: { limit: limit('register'), ttl: MINUTE } })
+  @ApiOperation({ summary: 'Send the verification mail again (always 202)' })
+  @ApiBody({ type: EmailDto })
+  @ApiResponse({ status: 202, type: MessageDto })
+  async resendVerification(@Body() dto: EmailDto): Promise<MessageDto> {
+    await this.auth.resendVerification(dto.email);
+    return { message: 'If that address belongs to an unverified account, a mail is on its way' };
+  }
+
+  @Post('password-reset')
+  @Public()
+  @HttpCode(202)
+  @Throttle({ default: { limit: limit('register'), ttl: MINUTE } })
+  @ApiOperation({
+    summary: 'Mail a password-reset token (always 202, never says whether the address exists)',
+  })
+  @ApiResponse({ status: 202, type: MessageDto })
+  async passwordReset(@Body() dto: EmailDto): Promise<MessageDto> {
+    await this.auth.requestPasswordReset(dto.email);
+    return { message: 'If that address belongs to an account, a reset mail is on its way' };
+  }
+
+  @Post('password-reset/confirm')
+  @Public()
+  @HttpCode(200)
+  @Throttle({ default: { limit: limit('login'), ttl: MINUTE } })
+  @ApiOperation({ summary: 'Set a new password with the mailed token; signs out every session' })
+  @ApiResponse({ status: 200, type: MessageDto })
+  @ApiResponse({ status: 400, type: ErrorBody })
+  async confirmPasswordReset(@Body() dto: ConfirmPasswordResetDto): Promise<MessageDto> {
+    await this.auth.confirmPasswordReset(dto.token, dto.password);
+    return { message: 'Password changed; sign in again' };
+  }
+
+  private cookieOptions(path: string): CookieOptions {
+    return { httpOnly: true, sameSite: 'lax', secure: this.config.cookieSecure, path };
+  }
+
+  private setCookies(res: Response, tokens: TokenPair): void {
+    res.cookie(ACCESS_COOKIE, tokens.access_token, {
+      ...this.cookieOptions('/'),
+      maxAge: tokens.expires_in * 1000,
+    });
+    res.cookie(REFRESH_COOKIE, tokens.refresh_token, {
+      ...this.cookieOptions(REFRESH_COOKIE_PATH),
+      maxAge: tokens.refresh_expires_in * 1000,
+    });
+  }
+}

@@ -1,0 +1,167 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import * as Sentry from '@sentry/nestjs';
+import type { Request, Response } from 'express';
+import { acceptRequestId, currentRequestId, REQUEST_ID_HEADER } from '../context/request-context.js';
+import { CommonErrorCode, DomainError } from './domain-error.js';
+import type { ErrorBody } from './error-body.js';
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+}
+
+const STATUS_CODES: Record<number, CommonErrorCode> = {
+  400: CommonErrorCode.BAD_REQUEST,
+  401: CommonErrorCode.UNAUTHORIZED,
+  403: CommonErrorCode.FORBIDDEN,
+  404: CommonErrorCode.NOT_FOUND,
+  409: CommonErrorCode.CONFLICT,
+  413: CommonErrorCode.PAYLOAD_TOO_LARGE,
+  415: CommonErrorCode.UNSUPPORTED_MEDIA_TYPE,
+  429: CommonErrorCode.RATE_LIMITED,
+  502: CommonErrorCode.BAD_GATEWAY,
+  503: CommonErrorCode.SERVICE_UNAVAILABLE,
+};
+
+/**
+ * The one place where errors become HTTP responses: domain errors keep their code and status, framework errors
+ * get a stable code, and anything unexpected is a 500 with a generic message, logged with its stack (and sent to
+ * Sentry when configured).
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') {
+      this.logger.error({ err: exception }, 'Unhandled error outside HTTP');
+      return;
+    }
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request & { id?: string }>();
+    const res = ctx.getResponse<Response>();
+    const requestId = currentRequestId() ?? req.id ?? acceptRequestId(req.headers[REQUEST_ID_HEADER]);
+    const { body, headers } = this.toBody(exception, requestId);
+
+    if (body.statusCode >= 500) {
+      this.logger.error(
+        { err: exception, requestId },
+        body.code === CommonErrorCode.INTERNAL_ERROR ? 'Unhandled error' : body.message,
+      );
+      Sentry.captureException(exception);
+    }
+    if (res.headersSent) return;
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    res.setHeader('X-Request-ID', requestId);
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(
+    exception: unknown,
+    requestId: string,
+  ): { body: ErrorBody; headers: Record<string, string> } {
+    if (exception instanceof DomainError) {
+      return {
+        body: {
+          statusCode: exception.status,
+          code: exception.code,
+          message: exception.message,
+          requestId,
+          details: exception.details,
+        },
+        headers: exception.headers,
+      };
+    }
+    if (exception instanceof ThrottlerException) {
+      return {
+        body: {
+          statusCode: 429,
+          code: CommonErrorCode.RATE_LIMITED,
+          message: 'Too many requests, slow down',
+          requestId,
+        },
+        headers: {},
+      };
+    }
+    const parsed =
+      this.fromBodyParser(exception, requestId) ??
+      this.fromBodyParser((exception as { cause?: unknown })?.cause, requestId);
+    if (parsed) return parsed;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const message =
+        typeof response === 'string'
+          ? response
+          : Array.isArray((response as { message?: unknown }).message)
+            ? (response as { message: string[] }).message.join('; ')
+            : String((response as { message?: unknown }).message ?? exception.message);
+      const code =
+        status >= 500
+          ? CommonErrorCode.INTERNAL_ERROR
+          : (STATUS_CODES[status] ?? CommonErrorCode.BAD_REQUEST);
+      return {
+        body: {
+          statusCode: status,
+          code,
+          message: status >= 500 ? 'Internal server error' : message,
+          requestId,
+        },
+        headers: {},
+      };
+    }
+    return {
+      body: {
+        statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+        code: CommonErrorCode.INTERNAL_ERROR,
+        message: 'Internal server error',
+        requestId,
+      },
+      headers: {},
+    };
+  }
+
+  /** body-parser's errors, raw or wrapped by the Express adapter. */
+  private fromBodyParser(
+    exception: unknown,
+    requestId: string,
+  ): { body: ErrorBody; headers: Record<string, string> } | undefined {
+    const parserError = exception as BodyParserError | undefined;
+    if (parserError?.type === 'entity.parse.failed') {
+      return {
+        body: {
+          statusCode: 400,
+          code: CommonErrorCode.MALFORMED_JSON,
+          message: 'Request body is not valid JSON',
+          requestId,
+        },
+        headers: {},
+      };
+    }
+    if (parserError?.type === 'entity.too.large') {
+      return {
+        body: {
+          statusCode: 413,
+          code: CommonErrorCode.PAYLOAD_TOO_LARGE,
+          message: 'Request body is too large',
+          requestId,
+        },
+        headers: {},
+      };
+    }
+    if (parserError?.type && parserError.status && parserError.status < 500) {
+      const status = parserError.status;
+      return {
+        body: {
+          statusCode: status,
+          code: STATUS_CODES[status] ?? CommonErrorCode.BAD_REQUEST,
+          message: parserError.message,
+          requestId,
+        },
+        headers: {},
+      };
+    }
+    return undefined;
+  }
+}
