@@ -9,6 +9,7 @@ import { AuthEnv } from './auth/auth.config.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { CoreModule } from './core.module.js';
 import { HealthModule } from './health/health.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 import { RedisService } from './redis/redis.service.js';
 
 /** The HTTP + MQTT application. */
@@ -27,6 +28,7 @@ import { RedisService } from './redis/redis.service.js';
     }),
     HealthModule,
     AuthModule,
+    RealtimeModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: ThrottlerGuard },

@@ -9,6 +9,7 @@ import { Logger } from 'nestjs-pino';
 import { acceptRequestId, REQUEST_ID_HEADER } from './common/context/request-context.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { AppConfig } from './config/app.config.js';
+import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
 
 export const API_PREFIX = 'api/v1';
 
@@ -38,6 +39,7 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.useGlobalPipes(createValidationPipe());
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
+  app.useWebSocketAdapter(new RedisIoAdapter(app));
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

@@ -14,6 +14,7 @@ import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { Mailer } from './mail/mailer.js';
 import { AuthService } from './services/auth.service.js';
 import { EmailTokensService } from './services/email-tokens.service.js';
+import { SocketAuthenticator } from './services/socket-authenticator.js';
 import { TokensService } from './services/tokens.service.js';
 import { UsersService } from './services/users.service.js';
 import { JwksStrategy } from './strategies/jwks.strategy.js';
@@ -33,12 +34,13 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     EmailTokensService,
     AuthService,
     Mailer,
+    SocketAuthenticator,
     JwtStrategy,
     JwksStrategy,
     UserCreateCommand,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [UsersService, TokensService],
+  exports: [UsersService, TokensService, SocketAuthenticator],
 })
 export class AuthModule {}

@@ -1,0 +1,35 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import type { Server, ServerOptions } from 'socket.io';
+import { RedisService } from '../redis/redis.service.js';
+
+/**
+ * Socket.IO through Redis pub/sub, so an event emitted on one replica reaches clients connected to any replica.
+ */
+export class RedisIoAdapter extends IoAdapter {
+  private readonly connections: Redis[] = [];
+
+  constructor(private readonly app: INestApplicationContext) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const server = super.createIOServer(port, {
+      ...options,
+      cors: { origin: true, credentials: true },
+    } as ServerOptions);
+    const redis = this.app.get(RedisService);
+    const pub = redis.duplicate();
+    const sub = redis.duplicate();
+    this.connections.push(pub, sub);
+    server.adapter(createAdapter(pub, sub));
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    await Promise.all(this.connections.splice(0).map((c) => c.quit().catch(() => c.disconnect())));
+  }
+}
