@@ -15,4 +15,5 @@ const defaults = {
   THROTTLE_REGISTER_LIMIT: '100000',
   THROTTLE_REFRESH_LIMIT: '100000',
 };
-for (const [key, value] of Object.entries(defaults)) if (process.env[key] === undefined) process.env[key] = value;
+for (const [key, value] of Object.entries(defaults))
+  if (process.env[key] === undefined) process.env[key] = value;

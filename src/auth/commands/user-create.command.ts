@@ -24,6 +24,9 @@ export class UserCreateCommand extends CommandRunner {
       if (!options[required]) throw new Error(`--${required} is required`);
     }
     if (options.password.length < 8) throw new Error('--password must be at least 8 characters');
+    if (options.role && !Object.values(Role).includes(options.role)) {
+      throw new Error(`--role must be one of ${Object.values(Role).join(', ')}`);
+    }
     const user = await this.users.create({ ...options, emailVerified: true });
     console.log(
       `Created ${user.role} ${user.username} <${user.email}> id=${user.id} groups=[${user.groups.join(',')}]`,
