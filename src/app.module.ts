@@ -1,11 +1,12 @@
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from './auth/auth.module.js';
 import { readEnv } from './config/env.js';
 import { AuthEnv } from './auth/auth.config.js';
+import { RpcContextInterceptor } from './common/context/rpc-context.interceptor.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { CoreModule } from './core.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -33,6 +34,7 @@ import { RedisService } from './redis/redis.service.js';
   providers: [
     { provide: APP_GUARD, useClass: ThrottlerGuard },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    { provide: APP_INTERCEPTOR, useClass: RpcContextInterceptor },
   ],
 })
 export class AppModule {}

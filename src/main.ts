@@ -22,8 +22,17 @@ async function bootstrap(): Promise<void> {
   );
   await app.startAllMicroservices();
   const server = await app.listen(config.port);
-  // Keep-alive sockets would otherwise hold shutdown open until they time out.
-  process.once('SIGTERM', () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.());
+  // On SIGTERM Nest stops taking requests, waits for in-flight ones and closes queues, MQTT and the pool
+  // (enableShutdownHooks); idle keep-alive sockets are dropped at once, and a stuck shutdown is cut short.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      setTimeout(() => {
+        console.error(`Shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting`);
+        process.exit(1);
+      }, config.shutdownTimeoutMs).unref();
+    });
+  }
 }
 
 void bootstrap().catch((error: unknown) => {

@@ -1,5 +1,4 @@
 import { ValidationError } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { validationError } from './validation.js';
 
 describe('validationError', () => {
@@ -14,7 +13,6 @@ describe('validationError', () => {
       { property: 'location', children: [child] },
     ];
     const error = validationError(errors);
-    expect(ThrottlerGuard).toBeDefined();
     expect(error.status).toBe(400);
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.details).toEqual([
