@@ -1,0 +1,59 @@
+import { fromArrayBuffer } from 'geotiff';
+import { encodeGeoTiff, GeographicGrid } from './geotiff-writer.js';
+
+const grid: GeographicGrid = { west: -19, north: 65, resolution: 0.075, width: 300, height: 270 };
+
+function field(): Float32Array {
+  const data = new Float32Array(grid.width * grid.height);
+  for (let y = 0; y < grid.height; y++)
+    for (let x = 0; x < grid.width; x++) data[y * grid.width + x] = x * 0.5 - y * 0.25 + 273.15;
+  data[5] = NaN;
+  return data;
+}
+
+async function readBack(buffer: Buffer) {
+  const tiff = await fromArrayBuffer(
+    buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length),
+  );
+  return tiff.getImage();
+}
+
+describe('encodeGeoTiff', () => {
+  it.each([1, 3] as const)(
+    'round-trips values, tiles and georeferencing (predictor %i)',
+    async (predictor) => {
+      const data = field();
+      const image = await readBack(await encodeGeoTiff(data, grid, { predictor, tileSize: 256 }));
+      expect(image.getWidth()).toBe(300);
+      expect(image.getHeight()).toBe(270);
+      expect(image.isTiled).toBe(true);
+      expect(image.getTileWidth()).toBe(256);
+      expect(image.fileDirectory.getValue('Compression')).toBe(8);
+      expect(image.fileDirectory.getValue('SampleFormat')?.[0]).toBe(3);
+      expect(image.getGDALNoData()).toBeNaN();
+      expect(image.getOrigin()).toEqual([-19, 65, 0]);
+      expect(image.getResolution()).toEqual([0.075, -0.075, 0]);
+      const bbox = image.getBoundingBox();
+      expect(bbox[0]).toBeCloseTo(-19, 9);
+      expect(bbox[1]).toBeCloseTo(65 - 270 * 0.075, 9);
+      expect(bbox[2]).toBeCloseTo(-19 + 300 * 0.075, 9);
+      expect(bbox[3]).toBeCloseTo(65, 9);
+      expect(image.getGeoKeys()).toMatchObject({
+        GTModelTypeGeoKey: 2,
+        GTRasterTypeGeoKey: 1,
+        GeographicTypeGeoKey: 4326,
+      });
+      const [band] = (await image.readRasters()) as unknown as Float32Array[];
+      expect(band).toBeInstanceOf(Float32Array);
+      expect(band.length).toBe(data.length);
+      expect(Number.isNaN(band[5])).toBe(true);
+      band[5] = 0;
+      data[5] = 0;
+      expect(Buffer.from(band.buffer).equals(Buffer.from(data.buffer))).toBe(true);
+    },
+  );
+
+  it('refuses data that does not match the grid', async () => {
+    await expect(encodeGeoTiff(new Float32Array(3), grid)).rejects.toThrow(/Expected 81000 values/);
+  });
+});

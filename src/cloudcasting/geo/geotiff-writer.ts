@@ -1,0 +1,209 @@
+import { promisify } from 'node:util';
+import { deflate } from 'node:zlib';
+
+const deflateAsync = promisify(deflate);
+
+/** A regular longitude/latitude grid: `west`/`north` are the outer edges of the first (top-left) cell. */
+export interface GeographicGrid {
+  west: number;
+  north: number;
+  resolution: number;
+  width: number;
+  height: number;
+}
+
+export interface GeoTiffOptions {
+  tileSize?: number;
+  /** zlib level 1-9. */
+  level?: number;
+  /** 1: none, 3: floating-point predictor (better ratios for smooth fields, slightly more CPU). */
+  predictor?: 1 | 3;
+}
+
+const enum FieldType {
+  ASCII = 2,
+  SHORT = 3,
+  LONG = 4,
+  DOUBLE = 12,
+}
+
+const FIELD_SIZE: Record<FieldType, number> = {
+  [FieldType.ASCII]: 1,
+  [FieldType.SHORT]: 2,
+  [FieldType.LONG]: 4,
+  [FieldType.DOUBLE]: 8,
+};
+
+interface Tag {
+  id: number;
+  type: FieldType;
+  values: number[] | string;
+}
+
+/**
+ * Writes one float32 band as a tiled, DEFLATE-compressed GeoTIFF in EPSG:4326 with NaN as nodata. geotiff.js can
+ * write GeoTIFFs but only uncompressed strips and slowly; this writer compresses tiles on libuv's thread pool (so
+ * several tiles and layers compress in parallel) and lays the file out in one buffer.
+ */
+export async function encodeGeoTiff(
+  data: Float32Array,
+  grid: GeographicGrid,
+  options: GeoTiffOptions = {},
+): Promise<Buffer> {
+  const { width, height } = grid;
+  if (data.length !== width * height)
+    throw new Error(`Expected ${width * height} values, got ${data.length}`);
+  const tileSize = options.tileSize ?? 256;
+  const predictor = options.predictor ?? 3;
+  const level = options.level ?? 6;
+  const tilesAcross = Math.ceil(width / tileSize);
+  const tilesDown = Math.ceil(height / tileSize);
+
+  const tiles: Promise<Buffer>[] = [];
+  for (let ty = 0; ty < tilesDown; ty++) {
+    for (let tx = 0; tx < tilesAcross; tx++) {
+      const raw = extractTile(data, width, height, tx * tileSize, ty * tileSize, tileSize);
+      const bytes = predictor === 3 ? floatingPointPredictor(raw, tileSize) : new Uint8Array(raw.buffer);
+      tiles.push(deflateAsync(bytes, { level }));
+    }
+  }
+  const compressed = await Promise.all(tiles);
+
+  const geoKeys = [
+    ...[1, 1, 0, 4], // GeoKeyDirectory version 1.1.0, 4 keys
+    ...[1024, 0, 1, 2], // GTModelTypeGeoKey = ModelTypeGeographic
+    ...[1025, 0, 1, 1], // GTRasterTypeGeoKey = RasterPixelIsArea
+    ...[2048, 0, 1, 4326], // GeographicTypeGeoKey = WGS 84
+    ...[2054, 0, 1, 9102], // GeogAngularUnitsGeoKey = degree
+  ];
+  const tags: Tag[] = [
+    { id: 256, type: FieldType.LONG, values: [width] },
+    { id: 257, type: FieldType.LONG, values: [height] },
+    { id: 258, type: FieldType.SHORT, values: [32] },
+    { id: 259, type: FieldType.SHORT, values: [8] }, // Adobe DEFLATE
+    { id: 262, type: FieldType.SHORT, values: [1] }, // BlackIsZero
+    { id: 277, type: FieldType.SHORT, values: [1] },
+    { id: 284, type: FieldType.SHORT, values: [1] },
+    { id: 317, type: FieldType.SHORT, values: [predictor] },
+    { id: 322, type: FieldType.LONG, values: [tileSize] },
+    { id: 323, type: FieldType.LONG, values: [tileSize] },
+    { id: 324, type: FieldType.LONG, values: compressed.map(() => 0) }, // TileOffsets, filled in below
+    { id: 325, type: FieldType.LONG, values: compressed.map((t) => t.length) },
+    { id: 339, type: FieldType.SHORT, values: [3] }, // IEEE float
+    { id: 33550, type: FieldType.DOUBLE, values: [grid.resolution, grid.resolution, 0] },
+    { id: 33922, type: FieldType.DOUBLE, values: [0, 0, 0, grid.west, grid.north, 0] },
+    { id: 34735, type: FieldType.SHORT, values: geoKeys },
+    { id: 42113, type: FieldType.ASCII, values: 'nan\0' }, // GDAL_NODATA
+  ];
+
+  const ifdOffset = 8;
+  const ifdSize = 2 + tags.length * 12 + 4;
+  let extraSize = 0;
+  for (const tag of tags) {
+    const size = byteSize(tag);
+    if (size > 4) extraSize += size + (size % 2);
+  }
+  const dataStart = ifdOffset + ifdSize + extraSize;
+  const offsets = tags.find((t) => t.id === 324) as Tag;
+  let cursor = dataStart;
+  offsets.values = compressed.map((t) => {
+    const at = cursor;
+    cursor += t.length;
+    return at;
+  });
+
+  const header = Buffer.alloc(dataStart);
+  header.write('II', 0, 'latin1');
+  header.writeUInt16LE(42, 2);
+  header.writeUInt32LE(ifdOffset, 4);
+  header.writeUInt16LE(tags.length, ifdOffset);
+  let entry = ifdOffset + 2;
+  let extra = ifdOffset + ifdSize;
+  for (const tag of tags) {
+    const size = byteSize(tag);
+    header.writeUInt16LE(tag.id, entry);
+    header.writeUInt16LE(tag.type, entry + 2);
+    header.writeUInt32LE(typeof tag.values === 'string' ? tag.values.length : tag.values.length, entry + 4);
+    if (size <= 4) {
+      writeValues(header, entry + 8, tag);
+    } else {
+      header.writeUInt32LE(extra, entry + 8);
+      writeValues(header, extra, tag);
+      extra += size + (size % 2);
+    }
+    entry += 12;
+  }
+  header.writeUInt32LE(0, entry); // no next IFD
+  return Buffer.concat([header, ...compressed], cursor);
+}
+
+function byteSize(tag: Tag): number {
+  return tag.values.length * FIELD_SIZE[tag.type];
+}
+
+function writeValues(buffer: Buffer, offset: number, tag: Tag): void {
+  if (typeof tag.values === 'string') {
+    buffer.write(tag.values, offset, 'latin1');
+    return;
+  }
+  for (const value of tag.values) {
+    switch (tag.type) {
+      case FieldType.SHORT:
+        buffer.writeUInt16LE(value, offset);
+        break;
+      case FieldType.LONG:
+        buffer.writeUInt32LE(value, offset);
+        break;
+      case FieldType.DOUBLE:
+        buffer.writeDoubleLE(value, offset);
+        break;
+      case FieldType.ASCII:
+        buffer.writeUInt8(value, offset);
+        break;
+    }
+    offset += FIELD_SIZE[tag.type];
+  }
+}
+
+/** A full tile (TIFF tiles are always whole); the part beyond the image is NaN. */
+function extractTile(
+  data: Float32Array,
+  width: number,
+  height: number,
+  x0: number,
+  y0: number,
+  size: number,
+): Float32Array {
+  const tile = new Float32Array(size * size);
+  const columns = Math.min(size, width - x0);
+  const rows = Math.min(size, height - y0);
+  if (columns < size || rows < size) tile.fill(NaN);
+  for (let row = 0; row < rows; row++) {
+    const from = (y0 + row) * width + x0;
+    tile.set(data.subarray(from, from + columns), row * size);
+  }
+  return tile;
+}
+
+/**
+ * TIFF predictor 3 (Adobe tech note 3): each row's floats are split into byte planes, most significant first, then
+ * byte-wise differenced. Smooth fields turn into long runs of small numbers that DEFLATE packs much better.
+ */
+function floatingPointPredictor(tile: Float32Array, size: number): Uint8Array {
+  const bytes = new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength);
+  const out = new Uint8Array(bytes.length);
+  const rowBytes = size * 4;
+  for (let row = 0; row < size; row++) {
+    const base = row * rowBytes;
+    for (let i = 0; i < size; i++) {
+      const src = base + i * 4;
+      // little-endian input: byte 3 is the most significant
+      out[base + i] = bytes[src + 3];
+      out[base + size + i] = bytes[src + 2];
+      out[base + 2 * size + i] = bytes[src + 1];
+      out[base + 3 * size + i] = bytes[src];
+    }
+    for (let i = rowBytes - 1; i > 0; i--) out[base + i] = (out[base + i] - out[base + i - 1]) & 0xff;
+  }
+  return out;
+}
