@@ -12,9 +12,7 @@ function field(): Float32Array {
 }
 
 async function readBack(buffer: Buffer) {
-  const tiff = await fromArrayBuffer(
-    buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length),
-  );
+  const tiff = await fromArrayBuffer(new Uint8Array(buffer).buffer as ArrayBuffer);
   return tiff.getImage();
 }
 
