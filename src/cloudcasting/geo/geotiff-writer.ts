@@ -63,7 +63,9 @@ export async function encodeGeoTiff(
   for (let ty = 0; ty < tilesDown; ty++) {
     for (let tx = 0; tx < tilesAcross; tx++) {
       const raw = extractTile(data, width, height, tx * tileSize, ty * tileSize, tileSize);
-      const bytes = predictor === 3 ? floatingPointPredictor(raw, tileSize) : new Uint8Array(raw.buffer);
+      const rows = Math.min(tileSize, height - ty * tileSize);
+      const bytes =
+        predictor === 3 ? floatingPointPredictor(raw, tileSize, rows) : new Uint8Array(raw.buffer);
       tiles.push(deflateAsync(bytes, { level }));
     }
   }
@@ -188,22 +190,30 @@ function extractTile(
 /**
  * TIFF predictor 3 (Adobe tech note 3): each row's floats are split into byte planes, most significant first, then
  * byte-wise differenced. Smooth fields turn into long runs of small numbers that DEFLATE packs much better.
+ * Rows past the image (padding) are all NaN and predict to the same bytes, so they are computed once and copied.
  */
-function floatingPointPredictor(tile: Float32Array, size: number): Uint8Array {
-  const bytes = new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength);
-  const out = new Uint8Array(bytes.length);
+function floatingPointPredictor(tile: Float32Array, size: number, rows: number): Uint8Array {
+  const words = new Uint32Array(tile.buffer, tile.byteOffset, tile.length);
+  const out = new Uint8Array(tile.byteLength);
   const rowBytes = size * 4;
-  for (let row = 0; row < size; row++) {
+  const predictRow = (row: number) => {
     const base = row * rowBytes;
+    const first = row * size;
     for (let i = 0; i < size; i++) {
-      const src = base + i * 4;
-      // little-endian input: byte 3 is the most significant
-      out[base + i] = bytes[src + 3];
-      out[base + size + i] = bytes[src + 2];
-      out[base + 2 * size + i] = bytes[src + 1];
-      out[base + 3 * size + i] = bytes[src];
+      const word = words[first + i];
+      // Uint8Array stores keep the low 8 bits.
+      out[base + i] = word >>> 24;
+      out[base + size + i] = word >>> 16;
+      out[base + 2 * size + i] = word >>> 8;
+      out[base + 3 * size + i] = word;
     }
-    for (let i = rowBytes - 1; i > 0; i--) out[base + i] = (out[base + i] - out[base + i - 1]) & 0xff;
+    for (let i = rowBytes - 1; i > 0; i--) out[base + i] -= out[base + i - 1];
+  };
+  for (let row = 0; row < rows; row++) predictRow(row);
+  if (rows < size) {
+    predictRow(rows);
+    const padding = out.subarray(rows * rowBytes, (rows + 1) * rowBytes);
+    for (let row = rows + 1; row < size; row++) out.set(padding, row * rowBytes);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import FileSystemStore from '@zarrita/storage/fs';
+import pLimit from 'p-limit';
 import * as zarr from 'zarrita';
 import { CLOUDCASTING_CHANNELS } from './sat-pred-store-writer.js';
 
@@ -80,7 +81,7 @@ export async function readSatPred(storeDir: string): Promise<SatPredForecast> {
   const initTime = time ? cfTime(time.values[t], time.units) : null;
   if (!initTime) warnings.push('No decodable init time');
 
-  const chunk = await zarr.get(satPred, [t, null, null, null, null]);
+  const chunk = await zarr.get(satPred, [t, null, null, null, null], { createQueue: boundedQueue });
   const data = toFloat32(chunk.data as ArrayLike<number>);
   return {
     initTime,
@@ -91,6 +92,19 @@ export async function readSatPred(storeDir: string): Promise<SatPredForecast> {
     attrs: satPred.attrs,
     data,
     warnings,
+  };
+}
+
+/**
+ * zarrita fetches and decodes every chunk of a selection at once by default; for 132 chunks that holds the whole
+ * compressed store plus the decoded chunks in memory on top of the result. A few at a time keep both cores busy.
+ */
+function boundedQueue() {
+  const limit = pLimit(4);
+  const pending: Promise<void>[] = [];
+  return {
+    add: (fn: () => Promise<void>) => void pending.push(limit(fn)),
+    onIdle: () => Promise.all(pending),
   };
 }
 
