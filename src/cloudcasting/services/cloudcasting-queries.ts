@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { StatusRegistry } from '../../common/status/status.registry.js';
 import { page, PageQueryDto } from '../../common/pagination/pagination.js';
 import { cloudcastingConfig, type CloudcastingConfig } from '../cloudcasting.config.js';
 import type {
@@ -18,12 +19,25 @@ export const LAYER_URL_TEMPLATE = '/api/v1/cloudcasting/layers/{channel}/{step}.
 
 /** The read side: what is served and how the downloads go, shaped for the API. */
 @Injectable()
-export class CloudcastingQueries {
+export class CloudcastingQueries implements OnModuleInit {
   constructor(
     @Inject(cloudcastingConfig.KEY) private readonly config: CloudcastingConfig,
     private readonly cloudcasting: CloudcastingService,
     private readonly runState: RunStateStore,
+    private readonly statusRegistry: StatusRegistry,
   ) {}
+
+  onModuleInit(): void {
+    this.statusRegistry.register('cloudcasting', async () => {
+      const [set, state] = await Promise.all([this.cloudcasting.current(), this.runState.read()]);
+      return {
+        current_set: set?.manifest.set_id ?? null,
+        init_time: set?.manifest.init_time ?? null,
+        download_running: state.is_running,
+        last_error: state.error,
+      };
+    });
+  }
 
   get tiffMaxAgeSeconds(): number {
     return this.config.tiffMaxAgeSeconds;

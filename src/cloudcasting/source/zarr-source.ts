@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, normalize } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
 
 /** The version of the store: its metadata object and when it last changed. */
@@ -48,10 +48,11 @@ export async function downloadStore(
   const limit = pLimit(options.concurrency);
   let doneBytes = 0;
   let doneFiles = 0;
-  await Promise.all(
+  // Settle every transfer before failing, so nothing writes into the directory after the caller cleans it up.
+  const results = await Promise.allSettled(
     objects.map((object) =>
       limit(async () => {
-        const path = join(targetDir, safeKey(object.key));
+        const path = localPath(targetDir, object.key);
         const bytes = await withRetries(() => source.read(object.key), options);
         await mkdir(dirname(path), { recursive: true });
         await writeFile(path, bytes);
@@ -61,14 +62,17 @@ export async function downloadStore(
       }),
     ),
   );
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
   return { files: objects.length, bytes: doneBytes };
 }
 
-/** A key never escapes the target directory. */
-function safeKey(key: string): string {
-  const normalized = normalize(key).replace(/^(\.\.(\/|\\|$))+/, '');
-  if (normalized.startsWith('/') || normalized.includes('..')) throw new Error(`Refusing object key ${key}`);
-  return normalized;
+/** The local path of an object; a key that would land outside the target directory is refused. */
+function localPath(targetDir: string, key: string): string {
+  const root = resolve(targetDir);
+  const path = resolve(root, key);
+  if (!path.startsWith(root + sep)) throw new Error(`Refusing object key ${key}: outside the store`);
+  return path;
 }
 
 async function withRetries<T>(fn: () => Promise<T>, options: DownloadOptions): Promise<T> {
