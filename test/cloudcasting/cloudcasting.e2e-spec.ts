@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fromArrayBuffer } from 'geotiff';
 import proj4 from 'proj4';
+import { Redis } from 'ioredis';
 import request from 'supertest';
 import { geosProj4 } from '../../src/cloudcasting/geo/geos-projection.js';
 import {
@@ -168,6 +169,22 @@ afterAll(async () => {
 });
 
 describe('before any forecast', () => {
+  it('documents every route in Swagger', async () => {
+    const docs = await request(app.url).get('/api/docs-json').expect(200);
+    const paths = Object.keys((docs.body as { paths: Record<string, unknown> }).paths);
+    for (const route of [
+      'status',
+      'trigger-download',
+      'download-status',
+      'data-info',
+      'forecasts',
+      'layers',
+      'layers/{channel}/{step}.tif',
+      'point',
+    ])
+      expect(paths).toContain(`/api/v1/cloudcasting/${route}`);
+  });
+
   it('says nothing is published and refuses layers with a 404 naming channel and step', async () => {
     const layers = await request(app.url).get('/api/v1/cloudcasting/layers').expect(200);
     expect(layers.body).toMatchObject({ available: false, channels: [], steps: [] });
@@ -439,5 +456,28 @@ describe('CLI cloudcasting:download', () => {
       `SELECT count(*) FROM cloudcasting_forecasts WHERE job_id LIKE 'cli-%'`,
     );
     expect(count).toBe('1');
+  });
+});
+
+describe('the schedule on two replicas', () => {
+  it('queues one job per tick across replicas (deterministic job id) and the job finds nothing new', async () => {
+    const cronEnv = { ...env, CLOUDCASTING_CRON_ENABLED: 'true', CLOUDCASTING_CRON: '* * * * * *' };
+    const replicas = await Promise.all([startApp(cronEnv), startApp(cronEnv)]);
+    try {
+      const status = await request(replicas[0].url).get('/api/v1/cloudcasting/status').expect(200);
+      expect(status.body.schedule).toBe('* * * * * *');
+      await new Promise((r) => setTimeout(r, 3000));
+    } finally {
+      await Promise.all(replicas.map((r) => r.stop()));
+    }
+    const redis = new Redis(process.env.REDIS_URL as string);
+    const keys = await redis.keys('terrawatch:cloudcasting:scheduled-*');
+    await redis.quit();
+    // Both replicas ticked every second; every tick of one minute shares one id, so one job (two across a minute).
+    const ids = new Set(keys.map((k) => k.split(':')[2]));
+    expect(ids.size).toBeGreaterThanOrEqual(1);
+    expect(ids.size).toBeLessThanOrEqual(2);
+    const finished = await waitForJob([...ids].sort()[ids.size - 1]);
+    expect(finished).toMatchObject({ current_task: 'up to date', error: null });
   });
 });
