@@ -139,7 +139,7 @@ beforeAll(async () => {
   await truncateAll();
   await flushRedis();
   root = await mkdtemp(join(tmpdir(), 'cloudcasting-e2e-'));
-  s3 = new FakeS3(join(root, 's3'));
+  s3 = new FakeS3(join(root, 's3'), 5); // small pages: the listing must follow continuation tokens
   await s3.start();
   await publishStore(storeSpec(3, 'gzip', fieldV1));
   env = {
