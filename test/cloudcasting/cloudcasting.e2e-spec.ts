@@ -456,6 +456,14 @@ describe('CLI cloudcasting:download', () => {
       `SELECT count(*) FROM cloudcasting_forecasts WHERE job_id LIKE 'cli-%'`,
     );
     expect(count).toBe('1');
+    const unconfigured = await execFileP(process.execPath, ['dist/cli.js', 'cloudcasting:download'], {
+      env: { ...cliEnv, CLOUDCASTING_S3_BUCKET: '' },
+      timeout: 30_000,
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(unconfigured).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/source is not configured/),
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import { mkdtemp, readdir, readlink, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { LayerSetManifest, LayerSetStore } from './layer-set-store.js';
 
 let root: string;
@@ -53,7 +53,11 @@ describe('LayerSetStore', () => {
     const old = new Date(Date.now() - 2 * 3_600_000);
     await utimes(join(root, 'sets', '.building-crashed'), old, old);
     await store.begin('running');
+    const abandoned = await store.staging('crashed-job');
+    await utimes(abandoned, old, old);
+    const active = await store.staging('running-job');
     expect(await store.prune(2)).toEqual(['1']);
+    expect(await readdir(join(root, 'staging'))).toEqual([basename(active)]);
     expect(await readdir(join(root, 'sets'))).toEqual(['.building-running', '2', '3']);
     expect(await store.prune(0)).toEqual(['2']);
     expect((await store.current())?.manifest.set_id).toBe('3');

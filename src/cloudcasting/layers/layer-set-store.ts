@@ -47,12 +47,22 @@ export class LayerSetStore {
   readonly root: string;
   private readonly setsDir: string;
   private readonly currentLink: string;
+  private readonly stagingRoot: string;
   private cached?: { target: string; set: PublishedSet };
 
   constructor(root: string) {
     this.root = resolve(root);
     this.setsDir = join(this.root, 'sets');
     this.currentLink = join(this.root, 'current');
+    this.stagingRoot = join(this.root, 'staging');
+  }
+
+  /** An empty directory for one run's download; the run removes it when done. */
+  async staging(owner: string): Promise<string> {
+    const dir = join(this.stagingRoot, owner.replace(/[^A-Za-z0-9_-]/g, '_'));
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    return dir;
   }
 
   /** A fresh, sortable set id (publication order). */
@@ -110,11 +120,14 @@ export class LayerSetStore {
       await rm(join(this.setsDir, id), { recursive: true, force: true });
       removed.push(id);
     }
-    // A draft older than an hour belongs to a run that crashed; a younger one may be another run in progress.
-    for (const entry of entries.filter((e) => e.startsWith(BUILDING_PREFIX))) {
-      const info = await stat(join(this.setsDir, entry)).catch(() => undefined);
-      if (info && Date.now() - info.mtimeMs > 3_600_000)
-        await rm(join(this.setsDir, entry), { recursive: true, force: true });
+    // Drafts and downloads older than an hour belong to runs that crashed; younger ones may be a run in progress.
+    const leftovers = [
+      ...entries.filter((e) => e.startsWith(BUILDING_PREFIX)).map((e) => join(this.setsDir, e)),
+      ...(await readdir(this.stagingRoot).catch(() => [] as string[])).map((e) => join(this.stagingRoot, e)),
+    ];
+    for (const path of leftovers) {
+      const info = await stat(path).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > 3_600_000) await rm(path, { recursive: true, force: true });
     }
     return removed;
   }

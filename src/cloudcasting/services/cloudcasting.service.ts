@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { fromFile } from 'geotiff';
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Repository } from 'typeorm';
 import { cloudcastingConfig, type CloudcastingConfig } from '../cloudcasting.config.js';
@@ -117,9 +117,7 @@ export class CloudcastingService {
       return { status: 'up_to_date', sourceLastModified: version.lastModified };
     }
 
-    const staging = join(this.layers.root, 'staging', owner.replace(/[^A-Za-z0-9_-]/g, '_'));
-    await rm(staging, { recursive: true, force: true });
-    await mkdir(staging, { recursive: true });
+    const staging = await this.layers.staging(owner);
     const setId = this.layers.newSetId();
     const draft = await this.layers.begin(setId);
     try {
