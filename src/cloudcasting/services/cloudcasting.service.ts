@@ -42,7 +42,7 @@ export interface LayerFile {
 export class CloudcastingService {
   private readonly logger = new Logger(CloudcastingService.name);
   private readonly source: ZarrSource | null;
-  readonly layers: LayerSetStore;
+  private readonly layers: LayerSetStore;
 
   constructor(
     @Inject(cloudcastingConfig.KEY) private readonly config: CloudcastingConfig,
