@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cfTime, readSatPred } from './sat-pred-reader.js';
@@ -46,6 +46,26 @@ describe('readSatPred', () => {
     const at = (c: number, s: number, j: number, i: number) => forecast.data[((c * 3 + s) * 40 + j) * 60 + i];
     expect(at(1, 2, 7, 11)).toBeCloseTo(field(1, 2, x[11], y[7]), 3);
     expect(at(0, 1, 39, 59)).toBeCloseTo(field(0, 1, x[59], y[39]), 3);
+  });
+
+  it('falls back to the standard steps when the step coordinate cannot be decoded', async () => {
+    await writeSatPredStore(dir, {
+      format: 2,
+      codec: 'gzip',
+      initTime: new Date('2025-06-01T12:00:00Z'),
+      channels: ['IR_108'],
+      stepsMinutes: Array.from({ length: 12 }, (_, i) => (i + 1) * 15),
+      x: [0, 3000],
+      y: [3000, 0],
+      field,
+    });
+    // numpy timedelta64 as written without CF encoding: a dtype zarrita does not know.
+    const zarray = join(dir, 'step', '.zarray');
+    const meta = JSON.parse(await readFile(zarray, 'utf8')) as Record<string, unknown>;
+    await writeFile(zarray, JSON.stringify({ ...meta, dtype: '<m8[ns]' }));
+    const forecast = await readSatPred(dir);
+    expect(forecast.stepsMinutes).toEqual(Array.from({ length: 12 }, (_, i) => (i + 1) * 15));
+    expect(forecast.warnings.join(' ')).toMatch(/step/);
   });
 
   it('explains what is wrong with a store without sat_pred', async () => {

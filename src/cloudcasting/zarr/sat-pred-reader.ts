@@ -59,7 +59,7 @@ export async function readSatPred(storeDir: string): Promise<SatPredForecast> {
   if (!xs || xs.values.length !== nx || !ys || ys.values.length !== ny)
     throw new SatPredFormatError('x_geostationary / y_geostationary are missing or do not match sat_pred');
 
-  let channels = await readStrings(root, channelDim ?? 'variable');
+  let channels = await optional(readStrings(root, channelDim ?? 'variable'), warnings);
   if (!channels || channels.length !== nChannels) {
     if (nChannels !== CLOUDCASTING_CHANNELS.length)
       throw new SatPredFormatError(`No channel names for ${nChannels} channels`);
@@ -68,7 +68,7 @@ export async function readSatPred(storeDir: string): Promise<SatPredForecast> {
   }
 
   let stepsMinutes: number[] | undefined;
-  const steps = await readNumbers(root, stepDim ?? 'step');
+  const steps = await optional(readNumbers(root, stepDim ?? 'step'), warnings);
   if (steps && steps.values.length === nSteps) stepsMinutes = toMinutes(steps.values, steps.units);
   if (!stepsMinutes) {
     if (nSteps !== DEFAULT_STEPS.length)
@@ -77,7 +77,7 @@ export async function readSatPred(storeDir: string): Promise<SatPredForecast> {
     stepsMinutes = DEFAULT_STEPS;
   }
 
-  const time = await readNumbers(root, timeDim ?? 'init_time');
+  const time = await optional(readNumbers(root, timeDim ?? 'init_time'), warnings);
   const initTime = time ? cfTime(time.values[t], time.units) : null;
   if (!initTime) warnings.push('No decodable init time');
 
@@ -106,6 +106,16 @@ function boundedQueue() {
     add: (fn: () => Promise<void>) => void pending.push(limit(fn)),
     onIdle: () => Promise.all(pending),
   };
+}
+
+/** A coordinate zarrita cannot decode (e.g. a numpy timedelta64 dtype) falls back to the defaults, with a warning. */
+async function optional<T>(read: Promise<T | undefined>, warnings: string[]): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (e) {
+    warnings.push(`Unreadable coordinate: ${(e as Error).message}`);
+    return undefined;
+  }
 }
 
 async function openArray(root: zarr.Location<FileSystemStore>, name: string): Promise<AnyArray | undefined> {
