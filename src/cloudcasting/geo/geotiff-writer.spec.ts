@@ -51,6 +51,27 @@ describe('encodeGeoTiff', () => {
     },
   );
 
+  it('adds half-resolution overviews (NaN-aware means) until the image fits in one tile', async () => {
+    const data = field();
+    const buffer = await encodeGeoTiff(data, grid, { tileSize: 128 });
+    const tiff = await fromArrayBuffer(new Uint8Array(buffer).buffer as ArrayBuffer);
+    expect(await tiff.getImageCount()).toBe(3);
+    const half = await tiff.getImage(1);
+    expect([half.getWidth(), half.getHeight()]).toEqual([150, 135]);
+    expect(half.fileDirectory.getValue('NewSubfileType')).toBe(1);
+    const quarter = await tiff.getImage(2);
+    expect([quarter.getWidth(), quarter.getHeight()]).toEqual([75, 68]);
+    const [band] = (await half.readRasters()) as unknown as Float32Array[];
+    // Cell (1, 0) averages full-resolution (2..3, 0..1); cell (2, 0) skips the NaN at index 5.
+    const mean = (...v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    expect(band[1]).toBeCloseTo(mean(data[2], data[3], data[302], data[303]), 4);
+    expect(band[2]).toBeCloseTo(mean(data[4], data[304], data[305]), 4);
+    const single = await fromArrayBuffer(
+      new Uint8Array(await encodeGeoTiff(data, grid, { overviews: false })).buffer as ArrayBuffer,
+    );
+    expect(await single.getImageCount()).toBe(1);
+  });
+
   it('refuses data that does not match the grid', async () => {
     await expect(encodeGeoTiff(new Float32Array(3), grid)).rejects.toThrow(/Expected 81000 values/);
   });

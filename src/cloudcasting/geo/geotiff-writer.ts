@@ -18,6 +18,8 @@ export interface GeoTiffOptions {
   level?: number;
   /** 1: none, 3: floating-point predictor (better ratios for smooth fields, slightly more CPU). */
   predictor?: 1 | 3;
+  /** Half-resolution overviews until the image fits in one tile (default true). */
+  overviews?: boolean;
 }
 
 const enum FieldType {
@@ -41,9 +43,11 @@ interface Tag {
 }
 
 /**
- * Writes one float32 band as a tiled, DEFLATE-compressed GeoTIFF in EPSG:4326 with NaN as nodata. geotiff.js can
- * write GeoTIFFs but only uncompressed strips and slowly; this writer compresses tiles on libuv's thread pool (so
- * several tiles and layers compress in parallel) and lays the file out in one buffer.
+ * Writes one float32 band as a tiled, DEFLATE-compressed GeoTIFF in EPSG:4326 with NaN as nodata, plus
+ * half-resolution overviews until the image fits in one tile (as GDAL's COG driver does), so a zoomed-out map
+ * reads one small tile instead of the whole layer. geotiff.js can write GeoTIFFs but only uncompressed strips and
+ * slowly; this writer compresses tiles on libuv's thread pool (so several tiles and layers compress in parallel)
+ * and lays the file out in one buffer: header, the IFDs with their values, then the tiles.
  */
 export async function encodeGeoTiff(
   data: Float32Array,
@@ -56,21 +60,68 @@ export async function encodeGeoTiff(
   const tileSize = options.tileSize ?? 256;
   const predictor = options.predictor ?? 3;
   const level = options.level ?? 6;
-  const tilesAcross = Math.ceil(width / tileSize);
-  const tilesDown = Math.ceil(height / tileSize);
 
-  const tiles: Promise<Buffer>[] = [];
-  for (let ty = 0; ty < tilesDown; ty++) {
-    for (let tx = 0; tx < tilesAcross; tx++) {
-      const raw = extractTile(data, width, height, tx * tileSize, ty * tileSize, tileSize);
-      const rows = Math.min(tileSize, height - ty * tileSize);
-      const bytes =
-        predictor === 3 ? floatingPointPredictor(raw, tileSize, rows) : new Uint8Array(raw.buffer);
-      tiles.push(deflateAsync(bytes, { level }));
-    }
+  const images = [{ data, width, height }];
+  if (options.overviews ?? true) {
+    for (
+      let last = images[0];
+      last.width > tileSize || last.height > tileSize;
+      last = images[images.length - 1]
+    )
+      images.push(halve(last.data, last.width, last.height));
   }
-  const compressed = await Promise.all(tiles);
+  const compressed = await Promise.all(
+    images.map((image) => compressTiles(image.data, image.width, image.height, tileSize, predictor, level)),
+  );
 
+  const ifds = images.map((image, i) => {
+    const tiles = compressed[i];
+    const tags: Tag[] = [
+      ...(i > 0 ? [{ id: 254, type: FieldType.LONG, values: [1] }] : []), // NewSubfileType: reduced resolution
+      { id: 256, type: FieldType.LONG, values: [image.width] },
+      { id: 257, type: FieldType.LONG, values: [image.height] },
+      { id: 258, type: FieldType.SHORT, values: [32] },
+      { id: 259, type: FieldType.SHORT, values: [8] }, // Adobe DEFLATE
+      { id: 262, type: FieldType.SHORT, values: [1] }, // BlackIsZero
+      { id: 277, type: FieldType.SHORT, values: [1] },
+      { id: 284, type: FieldType.SHORT, values: [1] },
+      { id: 317, type: FieldType.SHORT, values: [predictor] },
+      { id: 322, type: FieldType.LONG, values: [tileSize] },
+      { id: 323, type: FieldType.LONG, values: [tileSize] },
+      { id: 324, type: FieldType.LONG, values: tiles.map(() => 0) }, // TileOffsets, filled in below
+      { id: 325, type: FieldType.LONG, values: tiles.map((t) => t.length) },
+      { id: 339, type: FieldType.SHORT, values: [3] }, // IEEE float
+      ...(i === 0 ? georeferencing(grid) : []),
+      { id: 42113, type: FieldType.ASCII, values: 'nan\0' }, // GDAL_NODATA
+    ];
+    return { tags, size: ifdSize(tags) };
+  });
+
+  let cursor = 8 + ifds.reduce((n, ifd) => n + ifd.size, 0);
+  const ifdOffsets: number[] = [];
+  let at = 8;
+  for (const ifd of ifds) {
+    ifdOffsets.push(at);
+    at += ifd.size;
+  }
+  ifds.forEach((ifd, i) => {
+    const offsets = ifd.tags.find((t) => t.id === 324) as Tag;
+    offsets.values = compressed[i].map((tile) => {
+      const tileAt = cursor;
+      cursor += tile.length;
+      return tileAt;
+    });
+  });
+
+  const header = Buffer.alloc(ifdOffsets[ifdOffsets.length - 1] + ifds[ifds.length - 1].size);
+  header.write('II', 0, 'latin1');
+  header.writeUInt16LE(42, 2);
+  header.writeUInt32LE(8, 4);
+  ifds.forEach((ifd, i) => writeIfd(header, ifdOffsets[i], ifd.tags, ifdOffsets[i + 1] ?? 0));
+  return Buffer.concat([header, ...compressed.flat()], cursor);
+}
+
+function georeferencing(grid: GeographicGrid): Tag[] {
   const geoKeys = [
     ...[1, 1, 0, 4], // GeoKeyDirectory version 1.1.0, 4 keys
     ...[1024, 0, 1, 2], // GTModelTypeGeoKey = ModelTypeGeographic
@@ -78,65 +129,91 @@ export async function encodeGeoTiff(
     ...[2048, 0, 1, 4326], // GeographicTypeGeoKey = WGS 84
     ...[2054, 0, 1, 9102], // GeogAngularUnitsGeoKey = degree
   ];
-  const tags: Tag[] = [
-    { id: 256, type: FieldType.LONG, values: [width] },
-    { id: 257, type: FieldType.LONG, values: [height] },
-    { id: 258, type: FieldType.SHORT, values: [32] },
-    { id: 259, type: FieldType.SHORT, values: [8] }, // Adobe DEFLATE
-    { id: 262, type: FieldType.SHORT, values: [1] }, // BlackIsZero
-    { id: 277, type: FieldType.SHORT, values: [1] },
-    { id: 284, type: FieldType.SHORT, values: [1] },
-    { id: 317, type: FieldType.SHORT, values: [predictor] },
-    { id: 322, type: FieldType.LONG, values: [tileSize] },
-    { id: 323, type: FieldType.LONG, values: [tileSize] },
-    { id: 324, type: FieldType.LONG, values: compressed.map(() => 0) }, // TileOffsets, filled in below
-    { id: 325, type: FieldType.LONG, values: compressed.map((t) => t.length) },
-    { id: 339, type: FieldType.SHORT, values: [3] }, // IEEE float
+  return [
     { id: 33550, type: FieldType.DOUBLE, values: [grid.resolution, grid.resolution, 0] },
     { id: 33922, type: FieldType.DOUBLE, values: [0, 0, 0, grid.west, grid.north, 0] },
     { id: 34735, type: FieldType.SHORT, values: geoKeys },
-    { id: 42113, type: FieldType.ASCII, values: 'nan\0' }, // GDAL_NODATA
   ];
+}
 
-  const ifdOffset = 8;
-  const ifdSize = 2 + tags.length * 12 + 4;
-  let extraSize = 0;
-  for (const tag of tags) {
-    const size = byteSize(tag);
-    if (size > 4) extraSize += size + (size % 2);
+function compressTiles(
+  data: Float32Array,
+  width: number,
+  height: number,
+  tileSize: number,
+  predictor: 1 | 3,
+  level: number,
+): Promise<Buffer[]> {
+  const tiles: Promise<Buffer>[] = [];
+  for (let ty = 0; ty < Math.ceil(height / tileSize); ty++) {
+    for (let tx = 0; tx < Math.ceil(width / tileSize); tx++) {
+      const raw = extractTile(data, width, height, tx * tileSize, ty * tileSize, tileSize);
+      const rows = Math.min(tileSize, height - ty * tileSize);
+      const bytes =
+        predictor === 3 ? floatingPointPredictor(raw, tileSize, rows) : new Uint8Array(raw.buffer);
+      tiles.push(deflateAsync(bytes, { level }));
+    }
   }
-  const dataStart = ifdOffset + ifdSize + extraSize;
-  const offsets = tags.find((t) => t.id === 324) as Tag;
-  let cursor = dataStart;
-  offsets.values = compressed.map((t) => {
-    const at = cursor;
-    cursor += t.length;
-    return at;
-  });
+  return Promise.all(tiles);
+}
 
-  const header = Buffer.alloc(dataStart);
-  header.write('II', 0, 'latin1');
-  header.writeUInt16LE(42, 2);
-  header.writeUInt32LE(ifdOffset, 4);
-  header.writeUInt16LE(tags.length, ifdOffset);
-  let entry = ifdOffset + 2;
-  let extra = ifdOffset + ifdSize;
+/** Half resolution, each cell the mean of the valid (non-NaN) cells of its 2 x 2 block (GDAL's "average"). */
+function halve(data: Float32Array, width: number, height: number) {
+  const w = Math.ceil(width / 2);
+  const h = Math.ceil(height / 2);
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sum = 0;
+      let count = 0;
+      for (let dy = 0; dy < 2; dy++) {
+        const sy = 2 * y + dy;
+        if (sy >= height) continue;
+        for (let dx = 0; dx < 2; dx++) {
+          const sx = 2 * x + dx;
+          if (sx >= width) continue;
+          const v = data[sy * width + sx];
+          if (!Number.isNaN(v)) {
+            sum += v;
+            count++;
+          }
+        }
+      }
+      out[y * w + x] = count > 0 ? sum / count : NaN;
+    }
+  }
+  return { data: out, width: w, height: h };
+}
+
+function ifdSize(tags: Tag[]): number {
+  let extra = 0;
   for (const tag of tags) {
     const size = byteSize(tag);
-    header.writeUInt16LE(tag.id, entry);
-    header.writeUInt16LE(tag.type, entry + 2);
-    header.writeUInt32LE(typeof tag.values === 'string' ? tag.values.length : tag.values.length, entry + 4);
+    if (size > 4) extra += size + (size % 2);
+  }
+  return 2 + tags.length * 12 + 4 + extra;
+}
+
+/** One IFD at `offset`, its out-of-line values right after its entries. */
+function writeIfd(buffer: Buffer, offset: number, tags: Tag[], nextIfd: number): void {
+  buffer.writeUInt16LE(tags.length, offset);
+  let entry = offset + 2;
+  let extra = offset + 2 + tags.length * 12 + 4;
+  for (const tag of tags) {
+    const size = byteSize(tag);
+    buffer.writeUInt16LE(tag.id, entry);
+    buffer.writeUInt16LE(tag.type, entry + 2);
+    buffer.writeUInt32LE(tag.values.length, entry + 4);
     if (size <= 4) {
-      writeValues(header, entry + 8, tag);
+      writeValues(buffer, entry + 8, tag);
     } else {
-      header.writeUInt32LE(extra, entry + 8);
-      writeValues(header, extra, tag);
+      buffer.writeUInt32LE(extra, entry + 8);
+      writeValues(buffer, extra, tag);
       extra += size + (size % 2);
     }
     entry += 12;
   }
-  header.writeUInt32LE(0, entry); // no next IFD
-  return Buffer.concat([header, ...compressed], cursor);
+  buffer.writeUInt32LE(nextIfd, entry);
 }
 
 function byteSize(tag: Tag): number {
