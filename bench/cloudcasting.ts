@@ -32,7 +32,7 @@ const CONVERSION = {
     meteosat11: { west: -19, south: 42, east: 15, north: 65 },
     meteosat10: { west: -25, south: 35, east: 25, north: 70 },
   },
-  deflateLevel: Number(process.env.CLOUDCASTING_DEFLATE_LEVEL ?? 6),
+  deflateLevel: Number(process.env.CLOUDCASTING_DEFLATE_LEVEL ?? 1),
   predictor: Number(process.env.CLOUDCASTING_TIFF_PREDICTOR ?? 3) as 1 | 3,
 };
 

@@ -86,7 +86,7 @@ export class CloudcastingEnv {
   @IsInt()
   @Min(1)
   @Max(9)
-  CLOUDCASTING_DEFLATE_LEVEL: number = 6;
+  CLOUDCASTING_DEFLATE_LEVEL: number = 1;
 
   @IsIn([1, 3])
   CLOUDCASTING_TIFF_PREDICTOR: number = 3;
