@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { cloudcastingConfig, type CloudcastingConfig } from '../cloudcasting.config.js';
 import { DownloadJobs } from '../jobs/download-jobs.js';
+import { CloudcastingService } from '../services/cloudcasting.service.js';
 
 /** Every CLOUDCASTING_CRON tick enqueues a download; the job decides whether the source changed. */
 @Injectable()
@@ -13,10 +14,18 @@ export class DownloadCron implements OnApplicationBootstrap {
     @Inject(cloudcastingConfig.KEY) private readonly config: CloudcastingConfig,
     private readonly jobs: DownloadJobs,
     private readonly scheduler: SchedulerRegistry,
+    private readonly cloudcasting: CloudcastingService,
   ) {}
 
   onApplicationBootstrap(): void {
     if (!this.config.cronEnabled) return;
+    if (this.cloudcasting.sourceDescription === null) {
+      // A job per tick would only fail; say it once instead.
+      this.logger.warn(
+        'No cloudcasting source configured (CLOUDCASTING_S3_BUCKET or a file:// source): schedule off',
+      );
+      return;
+    }
     // The expression comes from config, so the job is registered here rather than with a static @Cron.
     const job = CronJob.from({
       cronTime: this.config.cron,

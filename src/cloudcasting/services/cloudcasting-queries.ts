@@ -49,7 +49,8 @@ export class CloudcastingQueries implements OnModuleInit {
     return {
       configured: this.cloudcasting.sourceDescription !== null,
       source: this.cloudcasting.sourceDescription,
-      schedule: this.config.cronEnabled ? this.config.cron : null,
+      schedule:
+        this.config.cronEnabled && this.cloudcasting.sourceDescription !== null ? this.config.cron : null,
       current: row ? toForecastDto(row) : null,
       download,
     };
