@@ -222,6 +222,8 @@ describe('a v3 gzip store on S3', () => {
       .send({})
       .expect(409);
     expect(busy.body).toMatchObject({ code: 'DOWNLOAD_RUNNING', details: { job_id: jobId } });
+    const running = await request(app.url).get('/api/v1/cloudcasting/download-status').expect(200);
+    expect(running.body).toMatchObject({ is_running: true, job_id: jobId });
     const status = await waitForJob(jobId);
     s3.delayMs = 0;
     expect(status).toMatchObject({

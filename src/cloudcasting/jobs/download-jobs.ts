@@ -49,7 +49,8 @@ export class DownloadJobs {
     return jobId;
   }
 
-  private async pendingJobId(): Promise<string | null> {
+  /** The id of a queued or running job, if any. */
+  async pendingJobId(): Promise<string | null> {
     const [job] = await this.queue.getJobs(['active', 'waiting', 'delayed'], 0, 0);
     return job ? String(job.id) : null;
   }

@@ -12,6 +12,7 @@ import type {
   PointSeriesDto,
 } from '../dto/cloudcasting.dto.js';
 import { CloudcastingForecast } from '../entities/cloudcasting-forecast.entity.js';
+import { DownloadJobs } from '../jobs/download-jobs.js';
 import { CloudcastingService, LayerFile } from './cloudcasting.service.js';
 import { RunStateStore } from './run-state.js';
 
@@ -25,6 +26,7 @@ export class CloudcastingQueries implements OnModuleInit {
     private readonly cloudcasting: CloudcastingService,
     private readonly runState: RunStateStore,
     private readonly statusRegistry: StatusRegistry,
+    private readonly jobs: DownloadJobs,
   ) {}
 
   onModuleInit(): void {
@@ -57,7 +59,21 @@ export class CloudcastingQueries implements OnModuleInit {
   }
 
   async downloadStatus(): Promise<DownloadStatusDto> {
-    const [state, latest] = await Promise.all([this.runState.read(), this.cloudcasting.latestForecast()]);
+    const [state, latest, pending] = await Promise.all([
+      this.runState.read(),
+      this.cloudcasting.latestForecast(),
+      this.jobs.pendingJobId(),
+    ]);
+    // Queued but not started yet: already "running" for a client that just triggered it.
+    if (!state.is_running && pending && pending !== state.job_id)
+      return {
+        is_running: true,
+        current_task: 'queued',
+        progress: 0,
+        last_completed: latest?.processedAt.toISOString() ?? null,
+        error: null,
+        job_id: pending,
+      };
     return {
       is_running: state.is_running,
       current_task: state.current_task,
