@@ -11,5 +11,12 @@ npm install --no-audit --no-fund
 npm run build
 node dist/cli.js migrate
 node dist/cli.js demo:seed
+# Cloudcasting demo: without a bucket, serve a small synthetic forecast from a local Zarr store.
+if [ "${CLOUDCASTING_SOURCE:-s3}" = "s3" ] && [ -z "${CLOUDCASTING_S3_BUCKET:-}" ]; then
+  if node dist/cli.js cloudcasting:demo-store --dir ./data/demo-zarr; then
+    export CLOUDCASTING_SOURCE="file://$PWD/data/demo-zarr"
+  fi
+fi
+node dist/cli.js cloudcasting:download || echo "cloudcasting:download failed; the API starts without forecast layers"
 echo "Terrawatch on http://localhost:${PORT:-3000} (docs: /api/docs), demo admin ${DEMO_USER:-} / ${DEMO_PASS:-}"
 exec node dist/main.js

@@ -6,6 +6,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from './auth/auth.module.js';
 import { readEnv } from './config/env.js';
 import { AuthEnv } from './auth/auth.config.js';
+import { CloudcastingModule } from './cloudcasting/cloudcasting.module.js';
 import { RpcContextInterceptor } from './common/context/rpc-context.interceptor.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { CoreModule } from './core.module.js';
@@ -30,6 +31,7 @@ import { RedisService } from './redis/redis.service.js';
     HealthModule,
     AuthModule,
     RealtimeModule,
+    CloudcastingModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: ThrottlerGuard },

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { CloudcastingCliModule } from '../cloudcasting/commands/cloudcasting-cli.module.js';
 import { CoreModule } from '../core.module.js';
 import { DemoSeedCommand } from '../demo/demo-seed.command.js';
 import { MigrateCommand } from './migrate.command.js';
 
 /** The modules and commands of `npm run cli -- <command>`. */
 @Module({
-  imports: [CoreModule, AuthModule],
+  imports: [CoreModule, AuthModule, CloudcastingCliModule],
   providers: [MigrateCommand, DemoSeedCommand],
 })
 export class CliModule {}
