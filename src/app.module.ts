@@ -12,6 +12,8 @@ import { CoreModule } from './core.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RedisService } from './redis/redis.service.js';
+import { SpeciesModule } from './species/species.module.js';
+import { SpeciesWorkerModule } from './species/species-worker.module.js';
 
 /** The HTTP + MQTT application. */
 @Module({
@@ -30,6 +32,8 @@ import { RedisService } from './redis/redis.service.js';
     HealthModule,
     AuthModule,
     RealtimeModule,
+    SpeciesModule,
+    SpeciesWorkerModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: ThrottlerGuard },

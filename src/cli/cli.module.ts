@@ -3,10 +3,12 @@ import { AuthModule } from '../auth/auth.module.js';
 import { CoreModule } from '../core.module.js';
 import { DemoSeedCommand } from '../demo/demo-seed.command.js';
 import { MigrateCommand } from './migrate.command.js';
+import { RefreshObisDataCommand } from '../species/commands/refresh-obis-data.command.js';
+import { SpeciesModule } from '../species/species.module.js';
 
 /** The modules and commands of `npm run cli -- <command>`. */
 @Module({
-  imports: [CoreModule, AuthModule],
-  providers: [MigrateCommand, DemoSeedCommand],
+  imports: [CoreModule, AuthModule, SpeciesModule],
+  providers: [MigrateCommand, DemoSeedCommand, RefreshObisDataCommand],
 })
 export class CliModule {}
