@@ -149,6 +149,10 @@ export class EtlService {
           after: run.cursor,
         });
         if (result.results.length === 0) break;
+        // A server that ignores `after` would hand back the same page forever.
+        const previous = run.cursor;
+        if (previous !== null && result.results.some((r) => r.id === previous))
+          throw new SpeciesError(SpeciesErrorCode.OBIS_UNAVAILABLE, `OBIS did not page past ${run.cursor}`);
         run = await this.storePage(run, result.results);
         onPage?.(run, result.total);
         if (result.results.length < p.size) break;
@@ -188,13 +192,21 @@ export class EtlService {
         inserted += counts.inserted;
         updated += counts.updated;
       }
-      const [saved] = await manager.query<Array<Record<string, unknown>>>(
+      await manager.query(
         `UPDATE etl_runs SET pages = pages + 1, fetched = fetched + $2, inserted = inserted + $3,
            updated = updated + $4, skipped = skipped + $5, errors = errors + $6, cursor = $7, updated_at = now()
-         WHERE id = $1 RETURNING pages, fetched, inserted, updated, skipped, errors, cursor`,
+         WHERE id = $1`,
         [run.id, records.length, inserted, updated, skipped, failures, cursor],
       );
-      return Object.assign(new EtlRun(), run, saved);
+      return Object.assign(new EtlRun(), run, {
+        pages: run.pages + 1,
+        fetched: run.fetched + records.length,
+        inserted: run.inserted + inserted,
+        updated: run.updated + updated,
+        skipped: run.skipped + skipped,
+        errors: run.errors + failures,
+        cursor,
+      });
     });
   }
 
