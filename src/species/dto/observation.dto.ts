@@ -4,6 +4,8 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsDefined,
+  IsObject,
   IsEnum,
   IsIn,
   IsISO8601,
@@ -79,6 +81,8 @@ export class CreateObservationDto {
   observationDatetime: string;
 
   @ApiProperty({ type: PointDto })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => PointDto)
   location: PointDto;
