@@ -3,13 +3,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Queue } from 'bull';
 import { CronJob } from 'cron';
-import { ETL_RUN_JOB, EtlJobData, SPECIES_ETL_QUEUE } from '../etl/etl.queue.js';
+import { ETL_RUN_JOB, EtlJobData, scheduledJobId, SPECIES_ETL_QUEUE } from '../etl/etl.queue.js';
 import { speciesConfig, type SpeciesConfig } from '../species.config.js';
-
-/** The job id of a scheduled run: the same on every replica for the same tick, so Bull keeps only one. */
-export function scheduledJobId(mode: 'incremental' | 'full', tick: Date): string {
-  return `species-etl-${mode}-${tick.toISOString().slice(0, 13)}`;
-}
 
 /**
  * Scheduled OBIS loads (UTC): incremental monthly, full twice a year. A tick only enqueues; the worker creates and
