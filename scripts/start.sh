@@ -11,5 +11,6 @@ npm install --no-audit --no-fund
 npm run build
 node dist/cli.js migrate
 node dist/cli.js demo:seed
+node dist/cli.js species:demo-seed
 echo "Terrawatch on http://localhost:${PORT:-3000} (docs: /api/docs), demo admin ${DEMO_USER:-} / ${DEMO_PASS:-}"
 exec node dist/main.js

@@ -4,11 +4,12 @@ import { CoreModule } from '../core.module.js';
 import { DemoSeedCommand } from '../demo/demo-seed.command.js';
 import { MigrateCommand } from './migrate.command.js';
 import { RefreshObisDataCommand } from '../species/commands/refresh-obis-data.command.js';
+import { SpeciesDemoSeedCommand } from '../species/demo/species-demo-seed.command.js';
 import { SpeciesModule } from '../species/species.module.js';
 
 /** The modules and commands of `npm run cli -- <command>`. */
 @Module({
   imports: [CoreModule, AuthModule, SpeciesModule],
-  providers: [MigrateCommand, DemoSeedCommand, RefreshObisDataCommand],
+  providers: [MigrateCommand, DemoSeedCommand, RefreshObisDataCommand, SpeciesDemoSeedCommand],
 })
 export class CliModule {}

@@ -42,7 +42,7 @@ import { SpeciesController } from './search/species.controller.js';
     ObservationsService,
     MapService,
   ],
-  exports: [ObservationsService, EtlService, BullModule],
+  exports: [ObservationsService, EtlService, CuratedObservationWriter, BullModule],
 })
 export class SpeciesModule implements OnModuleInit {
   constructor(
