@@ -39,9 +39,6 @@ export class Species1700000003000 implements MigrationInterface {
       `CREATE INDEX "IDX_curated_observations_location_geom" ON "curated_observations" USING GIST (("location"::geometry))`,
     );
     await q.query(
-      `CREATE INDEX "IDX_curated_observations_species" ON "curated_observations" ("species_name")`,
-    );
-    await q.query(
       `CREATE INDEX "IDX_curated_observations_species_lower" ON "curated_observations" (lower("species_name") text_pattern_ops)`,
     );
     await q.query(`CREATE INDEX "IDX_curated_observations_aphia" ON "curated_observations" ("aphia_id")`);

@@ -28,8 +28,8 @@ const COMPARED = [
 ];
 
 /**
- * One statement per batch: the rows travel as one array per column (`unnest`), so the statement and its plan do not
- * depend on the batch size. New obis_ids are inserted; existing ones are updated only when something differs, so a
+ * One statement per batch: the rows travel as one JSON array (`json_to_recordset`), so the statement and its plan do
+ * not depend on the batch size. New obis_ids are inserted; existing ones are updated only when something differs, so a
  * rerun of the same pages writes nothing. `xmax = 0` tells a freshly inserted row from an updated one.
  */
 const UPSERT = `
@@ -39,13 +39,11 @@ const UPSERT = `
   SELECT t.obis_id, t.species_name, t.common_name, t.aphia_id, t.observation_date, t.observation_datetime,
     ST_SetSRID(ST_MakePoint(t.lng, t.lat), 4326)::geography,
     t.location_name, t.basis_of_record, t.depth_min, t.depth_max, t.bathymetry, t.temperature, t.sex::species_sex,
-    t.dataset_name, 'OBIS', t.raw::jsonb
-  FROM unnest(
-    $1::text[], $2::text[], $3::text[], $4::int[], $5::date[], $6::timestamptz[], $7::float8[], $8::float8[],
-    $9::text[], $10::text[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::text[], $16::text[],
-    $17::text[]
-  ) AS t(obis_id, species_name, common_name, aphia_id, observation_date, observation_datetime, lng, lat,
-    location_name, basis_of_record, depth_min, depth_max, bathymetry, temperature, sex, dataset_name, raw)
+    t.dataset_name, 'OBIS', t.raw
+  FROM json_to_recordset($1::json) AS t(obis_id text, species_name text, common_name text, aphia_id int,
+    observation_date date, observation_datetime timestamptz, lng float8, lat float8, location_name text,
+    basis_of_record text, depth_min float8, depth_max float8, bathymetry float8, temperature float8, sex text,
+    dataset_name text, raw jsonb)
   ON CONFLICT (obis_id) DO UPDATE SET
     ${COMPARED.map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
     location = EXCLUDED.location,
@@ -61,25 +59,29 @@ export class CuratedObservationWriter {
   async upsert(rows: MappedObservation[], manager: EntityManager = this.db.manager): Promise<UpsertCounts> {
     const unique = [...new Map(rows.map((r) => [r.obisId, r])).values()];
     if (unique.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-    const result = await manager.query<Array<{ inserted: boolean }>>(UPSERT, [
-      unique.map((r) => r.obisId),
-      unique.map((r) => r.speciesName),
-      unique.map((r) => r.commonName),
-      unique.map((r) => r.aphiaId),
-      unique.map((r) => r.observationDate),
-      unique.map((r) => r.observationDatetime),
-      unique.map((r) => r.longitude),
-      unique.map((r) => r.latitude),
-      unique.map((r) => r.locationName),
-      unique.map((r) => r.basisOfRecord),
-      unique.map((r) => r.depthMin),
-      unique.map((r) => r.depthMax),
-      unique.map((r) => r.bathymetry),
-      unique.map((r) => r.temperature),
-      unique.map((r) => r.sex),
-      unique.map((r) => r.datasetName),
-      unique.map((r) => JSON.stringify(r.raw)),
-    ]);
+    // One JSON document per batch: serialised natively, far cheaper than one escaped array literal per column.
+    const batch = JSON.stringify(
+      unique.map((r) => ({
+        obis_id: r.obisId,
+        species_name: r.speciesName,
+        common_name: r.commonName,
+        aphia_id: r.aphiaId,
+        observation_date: r.observationDate,
+        observation_datetime: r.observationDatetime,
+        lng: r.longitude,
+        lat: r.latitude,
+        location_name: r.locationName,
+        basis_of_record: r.basisOfRecord,
+        depth_min: r.depthMin,
+        depth_max: r.depthMax,
+        bathymetry: r.bathymetry,
+        temperature: r.temperature,
+        sex: r.sex,
+        dataset_name: r.datasetName,
+        raw: r.raw,
+      })),
+    );
+    const result = await manager.query<Array<{ inserted: boolean }>>(UPSERT, [batch]);
     const inserted = result.filter((r) => r.inserted).length;
     const updated = result.length - inserted;
     return { inserted, updated, unchanged: unique.length - result.length };

@@ -11,7 +11,7 @@ import { CuratedObservationWriter } from './curated-observation.writer.js';
 import { ETL_RUN_JOB, EtlJobData, SPECIES_ETL_QUEUE } from './etl.queue.js';
 import { MAX_PAGE_SIZE, ObisClient } from './obis.client.js';
 import { MappedObservation, mapObisRecord } from './obis-mapper.js';
-import type { ObisRecord } from './obis-record.js';
+import type { ObisPage, ObisRecord } from './obis-record.js';
 import { VernacularNamesService } from './vernacular-names.service.js';
 
 export interface EtlRequest {
@@ -136,26 +136,23 @@ export class EtlService {
       lastError: null,
     });
     const p = run.parameters;
+    const capped = (pagesDone: number) => p.pages !== undefined && pagesDone >= p.pages;
     try {
-      for (;;) {
-        if (p.pages !== undefined && run.pages >= p.pages) break;
-        const result = await this.obis.occurrences({
-          geometry: p.geometry,
-          taxonId: p.taxonId,
-          scientificName: p.scientificName,
-          startDate: p.startDate,
-          endDate: p.endDate,
-          size: p.size,
-          after: run.cursor,
-        });
+      // The next page is fetched while the current one is stored, so HTTP and JSON parsing overlap the database
+      // work; a failed store drops the prefetched page and the cursor stays on the last stored one.
+      let next = capped(run.pages) ? undefined : this.fetchPage(p, run.cursor);
+      while (next) {
+        const result = await next;
         if (result.results.length === 0) break;
         // A server that ignores `after` would hand back the same page forever.
         const previous = run.cursor;
         if (previous !== null && result.results.some((r) => r.id === previous))
-          throw new SpeciesError(SpeciesErrorCode.OBIS_UNAVAILABLE, `OBIS did not page past ${run.cursor}`);
+          throw new SpeciesError(SpeciesErrorCode.OBIS_UNAVAILABLE, `OBIS did not page past ${previous}`);
+        const last = result.results[result.results.length - 1].id;
+        const more = result.results.length >= p.size && !capped(run.pages + 1);
+        next = more ? this.fetchPage(p, last) : undefined;
         run = await this.storePage(run, result.results);
         onPage?.(run, result.total);
-        if (result.results.length < p.size) break;
       }
       await this.runs.update(run.id, { status: EtlRunStatus.SUCCEEDED, finishedAt: new Date() });
     } catch (error) {
@@ -169,6 +166,21 @@ export class EtlService {
       throw error;
     }
     return this.get(run.id);
+  }
+
+  private fetchPage(p: EtlParameters, after: string | null): Promise<ObisPage> {
+    const page = this.obis.occurrences({
+      geometry: p.geometry,
+      taxonId: p.taxonId,
+      scientificName: p.scientificName,
+      startDate: p.startDate,
+      endDate: p.endDate,
+      size: p.size,
+      after,
+    });
+    // Awaited later (or dropped when storing fails): never an unhandled rejection.
+    page.catch(() => undefined);
+    return page;
   }
 
   private async storePage(run: EtlRun, records: ObisRecord[]): Promise<EtlRun> {
