@@ -16,7 +16,8 @@ import { migrate, startProcess, table } from './lib.js';
  *     the same run again (every row unchanged); beside a raw COPY of the same mapped rows into the same table.
  *  2. BENCH_QUERIES (default 1,000) radius searches (50 km) at random centres through the API, and the same SQL run
  *     directly; p50/p99 of each.
- * Uses its own database (bench_species) and Redis db 14.
+ * Uses its own database (bench_species) and Redis db 14. BENCH_CLI_FLAGS passes node flags to the ETL process (for
+ * example `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes).
  */
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 1_000);

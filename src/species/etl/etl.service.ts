@@ -73,11 +73,22 @@ export class EtlService {
     return this.get(run.id);
   }
 
+  /** A run that can be continued: not finished, and not being executed right now (a crashed worker's run is). */
   async resumable(runId: string): Promise<EtlRun> {
     const run = await this.get(runId);
     if (run.status === EtlRunStatus.SUCCEEDED)
       throw new SpeciesError(SpeciesErrorCode.ETL_RUN_NOT_RESUMABLE, `ETL run ${runId} already succeeded`);
+    if (await this.isExecuting(run.id))
+      throw new SpeciesError(SpeciesErrorCode.ETL_RUN_NOT_RESUMABLE, `ETL run ${runId} is running`);
     return run;
+  }
+
+  private async isExecuting(runId: string): Promise<boolean> {
+    const [{ free }] = await this.db.query<Array<{ free: boolean }>>(
+      `SELECT pg_try_advisory_xact_lock(hashtextextended('species-etl:' || $1, 0)) AS free`,
+      [runId],
+    );
+    return !free;
   }
 
   async get(id: string): Promise<EtlRun> {
