@@ -106,10 +106,6 @@ export class EtlService {
     return page(items, total, query);
   }
 
-  async lastRun(): Promise<EtlRun | null> {
-    return this.runs.findOne({ where: {}, order: { createdAt: 'DESC' } });
-  }
-
   /**
    * Runs (or resumes) a run to its end. An advisory lock on a dedicated connection makes sure one run is never
    * executed twice at once (a resume racing a worker, two replicas).

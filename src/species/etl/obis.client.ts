@@ -94,4 +94,4 @@ function validatePage(body: unknown): ObisPage {
   return { total: typeof page.total === 'number' ? page.total : 0, results: page.results };
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

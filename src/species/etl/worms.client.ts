@@ -43,5 +43,5 @@ export function titleCase(name: string): string {
   return name
     .trim()
     .toLowerCase()
-    .replace(/(^|[\s\-(/'])(\p{L})/gu, (_, sep: string, letter: string) => sep + letter.toUpperCase());
+    .replace(/(^|[\s\-(/])(\p{L})/gu, (_, sep: string, letter: string) => sep + letter.toUpperCase());
 }

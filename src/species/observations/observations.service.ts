@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -174,9 +174,10 @@ export class ObservationsService {
 
   async image(id: string, caller: AuthUser): Promise<{ stream: ReadStream; type: string }> {
     const observation = await this.get(id, caller);
-    if (!observation.imagePath || !observation.imageType)
+    const file = observation.imagePath ? this.imageFile(observation.imagePath) : undefined;
+    if (!file || !observation.imageType || !(await stat(file).catch(() => undefined)))
       throw new SpeciesError(SpeciesErrorCode.IMAGE_NOT_FOUND, `Observation ${id} has no image`);
-    return { stream: createReadStream(this.imageFile(observation.imagePath)), type: observation.imageType };
+    return { stream: createReadStream(file), type: observation.imageType };
   }
 
   /** The owner's observations in pages (keyset), for streaming exports of any size. */

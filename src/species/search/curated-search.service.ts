@@ -64,7 +64,7 @@ const COLUMNS = `c.id::text AS id, c.obis_id, c.species_name, c.common_name, c.a
   c.depth_min, c.depth_max, c.bathymetry, c.temperature, c.sex, c.dataset_name, c.source`;
 
 /** Escapes LIKE wildcards so a user's `%` or `_` match themselves. */
-export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 /** Read side of the curated OBIS observations: filters, bbox, radius (by distance), keyset pages, figures. */
 @Injectable()
