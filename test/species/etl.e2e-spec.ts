@@ -166,6 +166,24 @@ describe('refresh-obis-data (CLI)', () => {
     expect(row.temperature).toBe(42.5);
   });
 
+  it('retries a page that failed once and carries on without a gap', async () => {
+    await truncateAll();
+    let failures = 0;
+    obis.fail = (q) => q.get('after') === obis.records[49].id && failures++ === 0;
+    const out = await cli('--mode', 'full');
+    expect(out.code).toBe(0);
+    expect(await lastRun()).toMatchObject({ status: 'succeeded', pages: 4, fetched: 200, inserted: 200 });
+    expect(obis.requests.map((q) => q.get('after'))).toEqual([
+      null,
+      obis.records[49].id,
+      obis.records[49].id,
+      obis.records[99].id,
+      obis.records[149].id,
+      obis.records[199].id,
+    ]);
+    expect(await curatedCount()).toBe(200);
+  });
+
   it('stops after --pages pages', async () => {
     const out = await cli('--mode', 'full', '--pages', '2');
     expect(out.code).toBe(0);
