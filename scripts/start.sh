@@ -18,5 +18,6 @@ if [ "${CLOUDCASTING_SOURCE:-s3}" = "s3" ] && [ -z "${CLOUDCASTING_S3_BUCKET:-}"
   fi
 fi
 node dist/cli.js cloudcasting:download || echo "cloudcasting:download failed; the API starts without forecast layers"
+node dist/cli.js species:demo-seed
 echo "Terrawatch on http://localhost:${PORT:-3000} (docs: /api/docs), demo admin ${DEMO_USER:-} / ${DEMO_PASS:-}"
 exec node dist/main.js

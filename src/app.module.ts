@@ -13,6 +13,8 @@ import { CoreModule } from './core.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RedisService } from './redis/redis.service.js';
+import { SpeciesModule } from './species/species.module.js';
+import { SpeciesWorkerModule } from './species/species-worker.module.js';
 
 /** The HTTP + MQTT application. */
 @Module({
@@ -32,6 +34,8 @@ import { RedisService } from './redis/redis.service.js';
     AuthModule,
     RealtimeModule,
     CloudcastingModule,
+    SpeciesModule,
+    SpeciesWorkerModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: ThrottlerGuard },

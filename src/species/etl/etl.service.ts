@@ -1,0 +1,261 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { Queue } from 'bull';
+import { DataSource, Repository } from 'typeorm';
+import { PageQueryDto, page, Page } from '../../common/pagination/pagination.js';
+import { EtlMode, EtlParameters, EtlRun, EtlRunStatus, EtlTrigger } from '../entities/etl-run.entity.js';
+import { speciesConfig, type SpeciesConfig } from '../species.config.js';
+import { invalidParameter, SpeciesError, SpeciesErrorCode } from '../species.errors.js';
+import { CuratedObservationWriter } from './curated-observation.writer.js';
+import { ETL_RUN_JOB, EtlJobData, SPECIES_ETL_QUEUE } from './etl.queue.js';
+import { MAX_PAGE_SIZE, ObisClient } from './obis.client.js';
+import { MappedObservation, mapObisRecord } from './obis-mapper.js';
+import type { ObisPage, ObisRecord } from './obis-record.js';
+import { VernacularNamesService } from './vernacular-names.service.js';
+
+export interface EtlRequest {
+  mode: EtlMode;
+  startDate?: string;
+  endDate?: string;
+  taxonId?: string;
+  scientificName?: string;
+  geometry?: string;
+  pages?: number;
+  size?: number;
+}
+
+const DAY_MS = 86_400_000;
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * OBIS -> PostGIS loads. A run is created with fixed parameters, then executed page by page; each page's rows and
+ * the run's counters and cursor are committed together, so a failed or interrupted run resumes exactly after the
+ * last stored page.
+ */
+@Injectable()
+export class EtlService {
+  private readonly logger = new Logger(EtlService.name);
+
+  constructor(
+    @InjectRepository(EtlRun) private readonly runs: Repository<EtlRun>,
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectQueue(SPECIES_ETL_QUEUE) private readonly queue: Queue<EtlJobData>,
+    private readonly obis: ObisClient,
+    private readonly names: VernacularNamesService,
+    private readonly writer: CuratedObservationWriter,
+    @Inject(speciesConfig.KEY) private readonly config: SpeciesConfig,
+  ) {}
+
+  /** Records a run with its parameters resolved (an incremental run without dates gets the default window). */
+  async createRun(request: EtlRequest, trigger: EtlTrigger, now = new Date()): Promise<EtlRun> {
+    const parameters = this.parameters(request, now);
+    return this.runs.save(this.runs.create({ mode: request.mode, parameters, trigger }));
+  }
+
+  /** Creates a run and queues it for a worker. */
+  async enqueue(request: EtlRequest, trigger: EtlTrigger): Promise<EtlRun> {
+    const run = await this.createRun(request, trigger);
+    await this.queue.add(ETL_RUN_JOB, { runId: run.id }, { jobId: `etl-run-${run.id}`, attempts: 1 });
+    return run;
+  }
+
+  /** Queues a failed or interrupted run again; it goes on from its cursor. */
+  async enqueueResume(runId: string): Promise<EtlRun> {
+    const run = await this.resumable(runId);
+    await this.runs.update(run.id, { status: EtlRunStatus.QUEUED });
+    await this.queue.add(
+      ETL_RUN_JOB,
+      { runId: run.id },
+      { jobId: `etl-run-${run.id}-resume-${Date.now()}`, attempts: 1 },
+    );
+    return this.get(run.id);
+  }
+
+  /** A run that can be continued: not finished, and not being executed right now (a crashed worker's run is). */
+  async resumable(runId: string): Promise<EtlRun> {
+    const run = await this.get(runId);
+    if (run.status === EtlRunStatus.SUCCEEDED)
+      throw new SpeciesError(SpeciesErrorCode.ETL_RUN_NOT_RESUMABLE, `ETL run ${runId} already succeeded`);
+    if (await this.isExecuting(run.id))
+      throw new SpeciesError(SpeciesErrorCode.ETL_RUN_NOT_RESUMABLE, `ETL run ${runId} is running`);
+    return run;
+  }
+
+  private async isExecuting(runId: string): Promise<boolean> {
+    const [{ free }] = await this.db.query<Array<{ free: boolean }>>(
+      `SELECT pg_try_advisory_xact_lock(hashtextextended('species-etl:' || $1, 0)) AS free`,
+      [runId],
+    );
+    return !free;
+  }
+
+  async get(id: string): Promise<EtlRun> {
+    const run = UUID.test(id) ? await this.runs.findOne({ where: { id } }) : null;
+    if (!run) throw new SpeciesError(SpeciesErrorCode.ETL_RUN_NOT_FOUND, `ETL run ${id} not found`);
+    return run;
+  }
+
+  async list(query: PageQueryDto): Promise<Page<EtlRun>> {
+    const [items, total] = await this.runs.findAndCount({
+      order: { createdAt: 'DESC' },
+      take: query.limit,
+      skip: query.offset,
+    });
+    return page(items, total, query);
+  }
+
+  /**
+   * Runs (or resumes) a run to its end. An advisory lock on a dedicated connection makes sure one run is never
+   * executed twice at once (a resume racing a worker, two replicas).
+   */
+  async execute(runId: string, onPage?: (run: EtlRun, total: number) => void): Promise<EtlRun> {
+    const lock = this.db.createQueryRunner();
+    await lock.connect();
+    try {
+      const [{ locked }] = (await lock.query(
+        `SELECT pg_try_advisory_lock(hashtextextended('species-etl:' || $1, 0)) AS locked`,
+        [runId],
+      )) as Array<{ locked: boolean }>;
+      if (!locked)
+        throw new SpeciesError(
+          SpeciesErrorCode.ETL_RUN_NOT_RESUMABLE,
+          `ETL run ${runId} is running elsewhere`,
+        );
+      try {
+        return await this.executeLocked(runId, onPage);
+      } finally {
+        await lock.query(`SELECT pg_advisory_unlock(hashtextextended('species-etl:' || $1, 0))`, [runId]);
+      }
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async executeLocked(runId: string, onPage?: (run: EtlRun, total: number) => void): Promise<EtlRun> {
+    let run = await this.get(runId);
+    if (run.status === EtlRunStatus.SUCCEEDED) return run;
+    await this.runs.update(run.id, {
+      status: EtlRunStatus.RUNNING,
+      startedAt: run.startedAt ?? new Date(),
+      finishedAt: null,
+      lastError: null,
+    });
+    const p = run.parameters;
+    const capped = (pagesDone: number) => p.pages !== undefined && pagesDone >= p.pages;
+    try {
+      // The next page is fetched while the current one is stored, so HTTP and JSON parsing overlap the database
+      // work; a failed store drops the prefetched page and the cursor stays on the last stored one.
+      let next = capped(run.pages) ? undefined : this.fetchPage(p, run.cursor);
+      while (next) {
+        const result = await next;
+        if (result.results.length === 0) break;
+        // A server that ignores `after` would hand back the same page forever.
+        const previous = run.cursor;
+        if (previous !== null && result.results.some((r) => r.id === previous))
+          throw new SpeciesError(SpeciesErrorCode.OBIS_UNAVAILABLE, `OBIS did not page past ${previous}`);
+        const last = result.results[result.results.length - 1].id;
+        const more = result.results.length >= p.size && !capped(run.pages + 1);
+        next = more ? this.fetchPage(p, last) : undefined;
+        run = await this.storePage(run, result.results);
+        onPage?.(run, result.total);
+      }
+      await this.runs.update(run.id, { status: EtlRunStatus.SUCCEEDED, finishedAt: new Date() });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.error(`ETL run ${run.id} failed after ${run.pages} page(s): ${message}`);
+      await this.runs.update(run.id, {
+        status: EtlRunStatus.FAILED,
+        lastError: message.slice(0, 2000),
+        finishedAt: new Date(),
+      });
+      throw error;
+    }
+    return this.get(run.id);
+  }
+
+  private fetchPage(p: EtlParameters, after: string | null): Promise<ObisPage> {
+    const page = this.obis.occurrences({
+      geometry: p.geometry,
+      taxonId: p.taxonId,
+      scientificName: p.scientificName,
+      startDate: p.startDate,
+      endDate: p.endDate,
+      size: p.size,
+      after,
+    });
+    // Awaited later (or dropped when storing fails): never an unhandled rejection.
+    page.catch(() => undefined);
+    return page;
+  }
+
+  private async storePage(run: EtlRun, records: ObisRecord[]): Promise<EtlRun> {
+    const rows: MappedObservation[] = [];
+    let skipped = 0;
+    for (const record of records) {
+      const mapped = mapObisRecord(record);
+      if (mapped.ok) rows.push(mapped.value);
+      else skipped += 1;
+    }
+    const unnamed = rows.filter((r) => r.commonName === null && r.aphiaId !== null);
+    const { names, failures } = await this.names.resolve(unnamed.map((r) => r.aphiaId as number));
+    for (const row of unnamed) row.commonName = names.get(row.aphiaId as number) ?? null;
+
+    const cursor = records[records.length - 1].id;
+    return this.db.transaction(async (manager) => {
+      let inserted = 0;
+      let updated = 0;
+      for (let i = 0; i < rows.length; i += this.config.upsertBatchSize) {
+        const counts = await this.writer.upsert(rows.slice(i, i + this.config.upsertBatchSize), manager);
+        inserted += counts.inserted;
+        updated += counts.updated;
+      }
+      await manager.query(
+        `UPDATE etl_runs SET pages = pages + 1, fetched = fetched + $2, inserted = inserted + $3,
+           updated = updated + $4, skipped = skipped + $5, errors = errors + $6, cursor = $7, updated_at = now()
+         WHERE id = $1`,
+        [run.id, records.length, inserted, updated, skipped, failures, cursor],
+      );
+      return Object.assign(new EtlRun(), run, {
+        pages: run.pages + 1,
+        fetched: run.fetched + records.length,
+        inserted: run.inserted + inserted,
+        updated: run.updated + updated,
+        skipped: run.skipped + skipped,
+        errors: run.errors + failures,
+        cursor,
+      });
+    });
+  }
+
+  private parameters(request: EtlRequest, now: Date): EtlParameters {
+    const size = request.size ?? this.config.obis.pageSize;
+    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE)
+      throw invalidParameter('size', `must be an integer between 1 and ${MAX_PAGE_SIZE}`);
+    if (request.pages !== undefined && (!Number.isInteger(request.pages) || request.pages < 1))
+      throw invalidParameter('pages', 'must be a positive integer');
+    for (const name of ['startDate', 'endDate'] as const) {
+      const value = request[name];
+      if (value !== undefined && (!ISO_DAY.test(value) || Number.isNaN(Date.parse(value))))
+        throw invalidParameter(name, 'must be a date YYYY-MM-DD');
+    }
+    let { startDate, endDate } = request;
+    if (request.mode === 'incremental') {
+      endDate ??= now.toISOString().slice(0, 10);
+      startDate ??= new Date(Date.parse(endDate) - this.config.incrementalDays * DAY_MS)
+        .toISOString()
+        .slice(0, 10);
+    }
+    if (startDate && endDate && startDate > endDate)
+      throw invalidParameter('startDate', 'must not be after endDate');
+    const parameters: EtlParameters = { size };
+    if (startDate) parameters.startDate = startDate;
+    if (endDate) parameters.endDate = endDate;
+    if (request.taxonId) parameters.taxonId = request.taxonId;
+    if (request.scientificName) parameters.scientificName = request.scientificName;
+    if (request.geometry) parameters.geometry = request.geometry;
+    if (request.pages !== undefined) parameters.pages = request.pages;
+    return parameters;
+  }
+}
