@@ -10,6 +10,7 @@ import { RpcContextInterceptor } from './common/context/rpc-context.interceptor.
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { CoreModule } from './core.module.js';
 import { HealthModule } from './health/health.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RedisService } from './redis/redis.service.js';
 
@@ -30,6 +31,7 @@ import { RedisService } from './redis/redis.service.js';
     HealthModule,
     AuthModule,
     RealtimeModule,
+    JobsModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: ThrottlerGuard },
