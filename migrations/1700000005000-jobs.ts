@@ -76,7 +76,9 @@ export class Jobs1700000005000 implements MigrationInterface {
       CONSTRAINT "CHK_job_issues_resolution" CHECK ("resolution" IN ('RESOLVED', 'DISCARDED', 'CORRECTED'))
     )`);
     await q.query(`CREATE INDEX "IDX_job_issues_job" ON "job_issues" ("job_id", "row_number", "id")`);
-    await q.query(`CREATE INDEX "IDX_job_issues_open" ON "job_issues" ("job_id") WHERE "resolved_at" IS NULL`);
+    await q.query(
+      `CREATE INDEX "IDX_job_issues_open" ON "job_issues" ("job_id") WHERE "resolved_at" IS NULL`,
+    );
 
     await q.query(`CREATE TABLE "contacts" (
       "id" uuid NOT NULL DEFAULT gen_random_uuid(),

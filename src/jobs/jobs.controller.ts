@@ -64,7 +64,11 @@ export class JobsController {
     description: 'EMPTY_FILE, NO_DATA_ROWS, MISSING_COLUMNS, MALFORMED_CSV, UNKNOWN_KIND, FILE_MISSING',
   })
   @ApiResponse({ status: 403, type: ErrorBody, description: "Not in group 'uploader'" })
-  @ApiResponse({ status: 409, type: ErrorBody, description: 'DUPLICATE_UPLOAD: you uploaded this content before' })
+  @ApiResponse({
+    status: 409,
+    type: ErrorBody,
+    description: 'DUPLICATE_UPLOAD: you uploaded this content before',
+  })
   @ApiResponse({ status: 413, type: ErrorBody, description: 'FILE_TOO_LARGE (JOBS_MAX_UPLOAD_MB)' })
   @ApiResponse({ status: 415, type: ErrorBody, description: 'BINARY_FILE, UNSUPPORTED_ENCODING' })
   @ApiResponse({ status: 503, type: ErrorBody, description: 'QUEUE_UNAVAILABLE or STORAGE_UNAVAILABLE' })

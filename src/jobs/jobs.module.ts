@@ -59,11 +59,7 @@ const SHARED = [
   JobsService,
 ];
 
-const IMPORTS = [
-  TypeOrmModule.forFeature([Job, StagingRow, JobIssue, Contact]),
-  jobsQueue,
-  AuthModule,
-];
+const IMPORTS = [TypeOrmModule.forFeature([Job, StagingRow, JobIssue, Contact]), jobsQueue, AuthModule];
 
 /**
  * Data-ingestion jobs: upload, queued staging and validation, issue review and loading. The worker runs in the
@@ -101,4 +97,3 @@ export class JobsModule implements OnModuleInit {
   providers: [...SHARED, JobsUploadCommand, JobsListCommand],
 })
 export class JobsCliModule {}
-

@@ -37,11 +37,9 @@ export class JobQueue {
     });
     try {
       await Promise.race([
-        this.queue.add(
-          PROCESS_JOB,
-          withRequestId({ jobId: job.id, run: job.run, userId: job.ownerId }),
-          { jobId: JobQueue.queueJobId(job) },
-        ),
+        this.queue.add(PROCESS_JOB, withRequestId({ jobId: job.id, run: job.run, userId: job.ownerId }), {
+          jobId: JobQueue.queueJobId(job),
+        }),
         timeout,
       ]);
     } finally {

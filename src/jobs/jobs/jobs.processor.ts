@@ -68,6 +68,7 @@ export class JobsProcessor implements OnApplicationBootstrap {
         .enqueue(job)
         .catch((e: unknown) => this.logger.warn({ err: e, ...jobLogFields(job) }, 'Could not requeue a job'));
     }
-    if (unfinished.length > 0) this.logger.log(`Checked ${unfinished.length} unfinished job(s) against the queue`);
+    if (unfinished.length > 0)
+      this.logger.log(`Checked ${unfinished.length} unfinished job(s) against the queue`);
   }
 }

@@ -38,7 +38,10 @@ export class ReviewController {
   @ApiOperation({ summary: 'One issue with its staged row' })
   @ApiResponse({ status: 200, type: IssueDetailDto })
   @ApiResponse({ status: 404, type: ErrorBody })
-  async get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<IssueDetailDto> {
+  async get(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<IssueDetailDto> {
     const { issue, row } = await this.review.getIssue(user, id);
     return { ...IssueDto.from(issue), row: StagingRowDto.from(row) };
   }
@@ -60,14 +63,21 @@ export class ReviewController {
     @Body() dto: UpdateIssueDto,
   ): Promise<UpdateIssueResponseDto> {
     const { issue, outcome } = await this.review.updateIssue(user, id, dto.action, dto.comment);
-    return { issue: IssueDto.from(issue), job_status: outcome.jobStatus, job_issue_count: outcome.openIssues };
+    return {
+      issue: IssueDto.from(issue),
+      job_status: outcome.jobStatus,
+      job_issue_count: outcome.openIssues,
+    };
   }
 
   @Get('staging/:id')
   @ApiOperation({ summary: 'One staged row with its issues' })
   @ApiResponse({ status: 200, type: StagingRowDetailDto })
   @ApiResponse({ status: 404, type: ErrorBody })
-  async getRow(@CurrentUser() user: AuthUser, @Param('id', StagingIdPipe) id: string): Promise<StagingRowDetailDto> {
+  async getRow(
+    @CurrentUser() user: AuthUser,
+    @Param('id', StagingIdPipe) id: string,
+  ): Promise<StagingRowDetailDto> {
     const { row, issues } = await this.review.getRow(user, id);
     return { ...StagingRowDto.from(row), issues: issues.map((i) => IssueDto.from(i)) };
   }

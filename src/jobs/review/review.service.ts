@@ -191,9 +191,10 @@ export class ReviewService {
   }
 
   private async lockForReview(tx: ClientBase, jobId: string): Promise<void> {
-    const { rows } = await tx.query<{ status: JobStatus }>(`SELECT status FROM jobs WHERE id = $1 FOR UPDATE`, [
-      jobId,
-    ]);
+    const { rows } = await tx.query<{ status: JobStatus }>(
+      `SELECT status FROM jobs WHERE id = $1 FOR UPDATE`,
+      [jobId],
+    );
     const status = rows[0]?.status;
     if (status !== JobStatus.NEEDS_REVIEW) {
       throw new JobsError(JobsErrorCode.JOB_NOT_IN_REVIEW, `Job ${jobId} is ${status}, not NEEDS_REVIEW`);

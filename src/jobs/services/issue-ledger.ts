@@ -53,7 +53,12 @@ export class IssueLedger {
   }
 
   /** Closes the open row-level issues of a corrected row that its new values no longer have. */
-  async closeFixedRowProblems(tx: ClientBase, stagingId: string, kind: JobKind, userId: string): Promise<void> {
+  async closeFixedRowProblems(
+    tx: ClientBase,
+    stagingId: string,
+    kind: JobKind,
+    userId: string,
+  ): Promise<void> {
     await tx.query(
       `UPDATE job_issues i SET resolution = 'CORRECTED', resolved_at = now(), resolved_by = $3,
          comment = 'Corrected'

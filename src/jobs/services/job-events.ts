@@ -14,9 +14,7 @@ export class JobEvents {
 
   constructor(private readonly realtime: RealtimeService) {}
 
-  progress(
-    job: Pick<Job, 'id' | 'ownerId' | 'status' | 'processedRows' | 'totalRows' | 'issueCount'>,
-  ): void {
+  progress(job: Pick<Job, 'id' | 'ownerId' | 'status' | 'processedRows' | 'totalRows' | 'issueCount'>): void {
     this.realtime.toUser(job.ownerId, 'job_progress', {
       job_id: job.id,
       status: job.status,

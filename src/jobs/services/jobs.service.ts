@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { AuthUser } from '../../auth/auth-user.js';
@@ -67,7 +67,10 @@ export class JobsService {
         await this.storage.put(key, file.path, file.size);
       } catch (e) {
         this.logger.error({ err: e, user_id: ownerId, key }, 'Could not store an upload');
-        throw new JobsError(JobsErrorCode.STORAGE_UNAVAILABLE, 'The file store is unavailable; try again later');
+        throw new JobsError(
+          JobsErrorCode.STORAGE_UNAVAILABLE,
+          'The file store is unavailable; try again later',
+        );
       }
       let job: Job;
       try {
@@ -100,7 +103,13 @@ export class JobsService {
         );
       }
       this.logger.log(
-        { ...jobLogFields(job), kind: job.kind, rows: job.totalRows, bytes: file.size, encoding: facts.encoding },
+        {
+          ...jobLogFields(job),
+          kind: job.kind,
+          rows: job.totalRows,
+          bytes: file.size,
+          encoding: facts.encoding,
+        },
         'Job uploaded and queued',
       );
       return { job, ignoredColumns: ignored };
@@ -149,10 +158,11 @@ export class JobsService {
   /** Starts a NEEDS_REVIEW or FAILED job again from its file: staged rows and issues are dropped. */
   async reprocess(user: AuthUser, id: string): Promise<Job> {
     await this.get(user, id);
-    const job = await this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ status: JobStatus }>(`SELECT status FROM jobs WHERE id = $1 FOR UPDATE`, [
-        id,
-      ]);
+    await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ status: JobStatus }>(
+        `SELECT status FROM jobs WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
       const status = rows[0]?.status;
       if (!status) throw new JobsError(JobsErrorCode.JOB_NOT_FOUND, `Job ${id} not found`);
       if (status === JobStatus.PENDING || status === JobStatus.PROCESSING) {
@@ -169,8 +179,8 @@ export class JobsService {
          WHERE id = $1`,
         [id],
       );
-      return (await this.jobs.findOneByOrFail({ id })) as Job;
     });
+    const job = await this.jobs.findOneByOrFail({ id });
     try {
       await this.queue.enqueue(job);
     } catch (e) {
@@ -188,9 +198,10 @@ export class JobsService {
   async delete(user: AuthUser, id: string): Promise<void> {
     await this.get(user, id);
     const job = await this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ status: JobStatus }>(`SELECT status FROM jobs WHERE id = $1 FOR UPDATE`, [
-        id,
-      ]);
+      const { rows } = await tx.query<{ status: JobStatus }>(
+        `SELECT status FROM jobs WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
       const status = rows[0]?.status;
       if (!status) throw new JobsError(JobsErrorCode.JOB_NOT_FOUND, `Job ${id} not found`);
       if (!DELETABLE.includes(status)) {
@@ -205,10 +216,14 @@ export class JobsService {
       await tx.query(`DELETE FROM jobs WHERE id = $1`, [id]);
       return found;
     });
-    await this.queue.remove(job).catch((e: unknown) => this.logger.warn({ err: e, ...jobLogFields(job) }, 'Queue'));
+    await this.queue
+      .remove(job)
+      .catch((e: unknown) => this.logger.warn({ err: e, ...jobLogFields(job) }, 'Queue'));
     await this.storage
       .delete(job.storageKey)
-      .catch((e: unknown) => this.logger.warn({ err: e, ...jobLogFields(job) }, 'Could not delete a stored file'));
+      .catch((e: unknown) =>
+        this.logger.warn({ err: e, ...jobLogFields(job) }, 'Could not delete a stored file'),
+      );
     this.logger.log({ ...jobLogFields(job), by: user.id }, 'Job deleted');
   }
 
@@ -232,5 +247,8 @@ export function isAdmin(user: AuthUser): boolean {
 }
 
 function isUniqueViolation(e: unknown): boolean {
-  return e instanceof QueryFailedError && (e as QueryFailedError & { driverError?: { code?: string } }).driverError?.code === '23505';
+  return (
+    e instanceof QueryFailedError &&
+    (e as QueryFailedError & { driverError?: { code?: string } }).driverError?.code === '23505'
+  );
 }

@@ -15,7 +15,10 @@ export abstract class ObjectStorage {
 
 /** `uploads/{user_id}/{timestamp}-{uuid8}-{filename}`, with the filename reduced to safe characters. */
 export function uploadKey(userId: string, filename: string, now = new Date()): string {
-  const timestamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const timestamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const safe =
     filename
       .split(/[\\/]/)

@@ -53,7 +53,10 @@ export class S3ObjectStorage extends ObjectStorage {
       await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: key }));
       return true;
     } catch (e) {
-      if (e instanceof NotFound || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+      if (
+        e instanceof NotFound ||
+        (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
+      )
         return false;
       throw e;
     }

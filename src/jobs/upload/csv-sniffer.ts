@@ -40,7 +40,8 @@ export class CsvSniffer {
   private sampleBytes = 0;
 
   push(chunk: Buffer): void {
-    if (this.size < 8) this.firstBytes = Buffer.concat([this.firstBytes, chunk.subarray(0, 8)]).subarray(0, 8);
+    if (this.size < 8)
+      this.firstBytes = Buffer.concat([this.firstBytes, chunk.subarray(0, 8)]).subarray(0, 8);
     if (this.size < 8192) this.countControl(chunk.subarray(0, 8192 - this.size));
     this.size += chunk.length;
     if (!this.sawNul && chunk.indexOf(0) !== -1) this.sawNul = true;
@@ -63,7 +64,10 @@ export class CsvSniffer {
     }
     const encoding = this.encoding();
     if (this.inQuotes) {
-      throw new JobsError(JobsErrorCode.MALFORMED_CSV, 'The file ends inside a quoted field (unbalanced quote)');
+      throw new JobsError(
+        JobsErrorCode.MALFORMED_CSV,
+        'The file ends inside a quoted field (unbalanced quote)',
+      );
     }
     const records = this.records + (this.recordHasContent ? 1 : 0);
     if (records === 0) throw new JobsError(JobsErrorCode.EMPTY_FILE, 'The file has no header and no data');
@@ -95,10 +99,17 @@ export class CsvSniffer {
     const bytes = Buffer.concat(this.headerChunks);
     const text = encoding === 'utf-8' ? bytes.toString('utf8') : iconv.decode(bytes, 'win1252');
     try {
-      const [header] = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+      const [header] = parse(text, {
+        bom: true,
+        relax_column_count: true,
+        skip_empty_lines: true,
+      }) as string[][];
       return (header ?? []).map((cell) => cell.trim());
     } catch (e) {
-      throw new JobsError(JobsErrorCode.MALFORMED_CSV, `The header line is not valid CSV: ${(e as Error).message}`);
+      throw new JobsError(
+        JobsErrorCode.MALFORMED_CSV,
+        `The header line is not valid CSV: ${(e as Error).message}`,
+      );
     }
   }
 
@@ -152,7 +163,10 @@ export class CsvSniffer {
     if (!this.headerDone) {
       const part = headerEnd === -1 ? chunk : chunk.subarray(0, headerEnd);
       if (this.headerBytes + part.length > MAX_HEADER_BYTES) {
-        throw new JobsError(JobsErrorCode.MALFORMED_CSV, 'The first line is longer than 64 KiB: not a CSV header');
+        throw new JobsError(
+          JobsErrorCode.MALFORMED_CSV,
+          'The first line is longer than 64 KiB: not a CSV header',
+        );
       }
       this.headerChunks.push(Buffer.from(part));
       this.headerBytes += part.length;
