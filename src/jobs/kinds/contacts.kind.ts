@@ -36,6 +36,10 @@ const EXISTING_EMAIL: SetCheck = {
 
 const COLUMNS = `email, first_name, last_name, company, source_job_id, source_row_hash`;
 const VALUES = `data->>'email', data->>'first_name', data->>'last_name', data->>'company', $1::uuid, row_hash`;
+/** Marks the job's READY rows SUCCESS and hands them to the INSERT that follows, in one pass over staging. */
+const LOADED = `WITH loaded AS (
+  UPDATE staging SET status = 'SUCCESS' WHERE job_id = $1 AND status = 'READY'
+  RETURNING row_number, row_hash, data)`;
 const UPSERT = `
   ON CONFLICT (lower(email)) DO UPDATE SET
     email = EXCLUDED.email, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
@@ -95,26 +99,28 @@ export class ContactsKind implements JobKind {
     return problems;
   }
 
+  /**
+   * Without accepted issues the checks have proven every READY email new and unique, so a plain INSERT does
+   * (a contact loaded meanwhile by another job makes it fail with a unique violation, and the framework checks
+   * the job again). Accepted issues need the slower upsert: an accepted EXISTING_EMAIL updates the contact, and
+   * with an accepted DUPLICATE_EMAIL the last row of the file wins.
+   */
   async load(tx: ClientBase, jobId: string): Promise<number> {
-    // Two READY rows can share an email only when a reviewer accepted a DUPLICATE_EMAIL; only then is the
-    // (costly) DISTINCT ON needed, and the last row of the file wins.
-    const { rows } = await tx.query<{ accepted: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM job_issues WHERE job_id = $1 AND type = 'DUPLICATE_EMAIL'
-         AND resolution = 'RESOLVED') AS accepted`,
+    const { rows } = await tx.query<{ duplicates: boolean; existing: boolean }>(
+      `SELECT coalesce(bool_or(type = 'DUPLICATE_EMAIL'), false) AS duplicates,
+              coalesce(bool_or(type = 'EXISTING_EMAIL'), false) AS existing
+       FROM job_issues WHERE job_id = $1 AND resolution = 'RESOLVED'`,
       [jobId],
     );
-    const select = rows[0].accepted
-      ? `SELECT DISTINCT ON (lower(data->>'email')) ${VALUES} FROM loaded
-         ORDER BY lower(data->>'email'), row_number DESC`
-      : `SELECT ${VALUES} FROM loaded`;
-    const result = await tx.query(
-      `WITH loaded AS (
-         UPDATE staging SET status = 'SUCCESS', updated_at = now()
-         WHERE job_id = $1 AND status = 'READY'
-         RETURNING row_number, row_hash, data)
-       INSERT INTO contacts AS c (${COLUMNS}) ${select} ${UPSERT}`,
-      [jobId],
-    );
+    const { duplicates, existing } = rows[0];
+    const sql = duplicates
+      ? `${LOADED} INSERT INTO contacts (${COLUMNS})
+         SELECT DISTINCT ON (lower(data->>'email')) ${VALUES} FROM loaded
+         ORDER BY lower(data->>'email'), row_number DESC ${UPSERT}`
+      : existing
+        ? `${LOADED} INSERT INTO contacts (${COLUMNS}) SELECT ${VALUES} FROM loaded ${UPSERT}`
+        : `${LOADED} INSERT INTO contacts (${COLUMNS}) SELECT ${VALUES} FROM loaded`;
+    const result = await tx.query(sql, [jobId]);
     return result.rowCount ?? 0;
   }
 }

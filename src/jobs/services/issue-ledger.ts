@@ -6,6 +6,8 @@ import { JobKindRegistry } from '../kinds/registry.js';
 import { JobEvents } from './job-events.js';
 import { JobsDb } from './jobs-db.js';
 
+const UNIQUE_VIOLATION = '23505';
+
 /** Where a job stands after `settle`. */
 export interface Settled {
   status: JobStatus;
@@ -91,7 +93,32 @@ export class IssueLedger {
    * at once find it COMPLETED).
    */
   async settle(jobId: string): Promise<Settled | undefined> {
-    const settled = await this.db.transaction(async (tx) => {
+    let settled: Settled | undefined;
+    try {
+      settled = await this.settleOnce(jobId);
+    } catch (e) {
+      if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;
+      // Another job loaded some of these rows' keys after the checks ran: check again, those rows get issues.
+      await this.recheck(jobId);
+      settled = await this.settleOnce(jobId);
+    }
+    if (settled) await this.announce(jobId, settled);
+    return settled;
+  }
+
+  /** Runs the set checks of a job again and brings row statuses and the issue count up to date. */
+  async recheck(jobId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ kind: string }>(`SELECT kind FROM jobs WHERE id = $1 FOR UPDATE`, [jobId]);
+      if (!rows[0]) return;
+      await this.runSetChecks(tx, jobId, this.kinds.get(rows[0].kind));
+      await this.refreshRowStatuses(tx, jobId);
+      await this.recount(tx, jobId);
+    });
+  }
+
+  private async settleOnce(jobId: string): Promise<Settled | undefined> {
+    return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ status: JobStatus; kind: string }>(
         `SELECT status, kind FROM jobs WHERE id = $1 FOR UPDATE`,
         [jobId],
@@ -117,8 +144,6 @@ export class IssueLedger {
       );
       return { status: JobStatus.COMPLETED, openIssues: 0, loaded };
     });
-    if (settled) await this.announce(jobId, settled);
-    return settled;
   }
 
   async openCount(tx: ClientBase, jobId: string): Promise<number> {

@@ -46,13 +46,22 @@ export class JobRunner {
     if (!job) return;
     try {
       const kind = this.kinds.get(job.kind);
+      let since = performance.now();
+      const lap = () => {
+        const ms = Math.round(performance.now() - since);
+        since = performance.now();
+        return ms;
+      };
       await this.stage(job, kind);
+      this.events.log(job, 'Job staged', { rows: job.processedRows, duration_ms: lap() });
       await this.db.transaction(async (tx) => {
         await this.ledger.recordRowProblems(tx, job.id);
         await this.ledger.runSetChecks(tx, job.id, kind);
         await this.ledger.refreshRowStatuses(tx, job.id);
       });
+      this.events.log(job, 'Job checked', { duration_ms: lap() });
       await this.ledger.settle(job.id);
+      this.events.log(job, 'Job settled', { duration_ms: lap() });
     } catch (e) {
       if (e instanceof JobInputError || finalAttempt) {
         await this.fail(job, e instanceof Error ? e.message : String(e));
