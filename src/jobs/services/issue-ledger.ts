@@ -109,7 +109,9 @@ export class IssueLedger {
   /** Runs the set checks of a job again and brings row statuses and the issue count up to date. */
   async recheck(jobId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ kind: string }>(`SELECT kind FROM jobs WHERE id = $1 FOR UPDATE`, [jobId]);
+      const { rows } = await tx.query<{ kind: string }>(`SELECT kind FROM jobs WHERE id = $1 FOR UPDATE`, [
+        jobId,
+      ]);
       if (!rows[0]) return;
       await this.runSetChecks(tx, jobId, this.kinds.get(rows[0].kind));
       await this.refreshRowStatuses(tx, jobId);
