@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, openAsBlob, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, mkdtempSync, openAsBlob, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { migrate, peakRssMb, startProcess, table } from './lib.js';
@@ -14,6 +14,11 @@ import { migrate, peakRssMb, startProcess, table } from './lib.js';
 const rows = Number(process.env.BENCH_ROWS ?? 500_000);
 const databaseUrl = process.env.BENCH_JOBS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench_jobs';
 const redisUrl = process.env.BENCH_JOBS_REDIS_URL ?? 'redis://127.0.0.1:6379/11';
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
 
 async function ensureDatabase(): Promise<void> {
   const url = new URL(databaseUrl);
@@ -90,6 +95,7 @@ async function main(): Promise<void> {
     ).json()) as { access_token: string };
     const headers = { Authorization: `Bearer ${login.access_token}` };
 
+    const idleRss = rssMb(app.child.pid as number);
     const form = new FormData();
     form.set('kind', 'contacts');
     form.set('file', await openAsBlob(file, { type: 'text/csv' }), 'contacts.csv');
@@ -124,8 +130,20 @@ async function main(): Promise<void> {
       .rows[0].n;
     if (copied !== rows) throw new Error(`psql copied ${copied} rows`);
 
+    const [timing] = (
+      await db.query<{ queued: number; processing: number }>(
+        `SELECT extract(epoch FROM process_started_at - created_at)::float AS queued,
+                extract(epoch FROM process_ended_at - process_started_at)::float AS processing
+         FROM jobs WHERE id = $1`,
+        [uploaded.job_id],
+      )
+    ).rows;
     console.log(
-      `${rows} contacts rows, ${sizeMb.toFixed(1)} MB; upload answered in ${uploadSeconds.toFixed(2)} s`,
+      `${rows} contacts rows, ${sizeMb.toFixed(1)} MB; upload answered in ${uploadSeconds.toFixed(2)} s, ` +
+        `worker ${timing.processing.toFixed(2)} s (staging, checks, load); app RSS when idle ${idleRss} MB; ` +
+        `load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
     );
     const ours = rows / totalSeconds;
     const theirs = rows / copySeconds;

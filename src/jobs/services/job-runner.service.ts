@@ -52,10 +52,11 @@ export class JobRunner {
         since = performance.now();
         return ms;
       };
-      await this.stage(job, kind);
+      const staged = await this.stage(job, kind);
       this.events.log(job, 'Job staged', { rows: job.processedRows, duration_ms: lap() });
       await this.db.transaction(async (tx) => {
-        await this.ledger.recordRowProblems(tx, job.id);
+        // A fresh run knows whether any row had problems; a resumed one must look at every staged row.
+        if (staged.resumed || staged.rowsWithProblems > 0) await this.ledger.recordRowProblems(tx, job.id);
         await this.ledger.runSetChecks(tx, job.id, kind);
         await this.ledger.refreshRowStatuses(tx, job.id);
       });
@@ -108,7 +109,7 @@ export class JobRunner {
     return job;
   }
 
-  private async stage(job: Job, kind: JobKind): Promise<void> {
+  private async stage(job: Job, kind: JobKind): Promise<{ resumed: boolean; rowsWithProblems: number }> {
     const resumeAfter = await this.db.withClient(async (c) => {
       const { rows } = await c.query<{ n: number }>(
         `SELECT coalesce(max(row_number), 0)::int AS n FROM staging WHERE job_id = $1`,
@@ -174,6 +175,7 @@ export class JobRunner {
     job.processedRows = rowNumber;
     job.totalRows = rowNumber;
     this.events.progress(job);
+    return { resumed: resumeAfter > 0, rowsWithProblems: writer.rowsWithProblems };
   }
 
   private async progress(job: Job, rows: number): Promise<void> {
@@ -196,6 +198,7 @@ class StagingWriter {
   private pending: string[] = [];
   private pendingChars = 0;
   batchRows = 0;
+  rowsWithProblems = 0;
 
   constructor(
     private readonly db: JobsDb,
@@ -207,6 +210,7 @@ class StagingWriter {
     const line =
       `${this.jobId}\t${rowNumber}\t${hash('sha1', json)}\t${copyText(json)}\t` +
       (problems.length > 0 ? `${copyText(JSON.stringify(problems))}\tISSUE\n` : `\\N\tREADY\n`);
+    if (problems.length > 0) this.rowsWithProblems++;
     this.pending.push(line);
     this.pendingChars += line.length;
     this.batchRows++;
