@@ -246,7 +246,7 @@ export class CorrectRowResponseDto extends ReviewOutcomeDto {
 }
 
 export class ContactDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() id: number;
   @ApiProperty() email: string;
   @ApiProperty() first_name: string;
   @ApiProperty() last_name: string;
@@ -257,7 +257,7 @@ export class ContactDto {
 
   static from(c: Contact): ContactDto {
     return {
-      id: c.id,
+      id: Number(c.id),
       email: c.email,
       first_name: c.firstName,
       last_name: c.lastName,
