@@ -494,6 +494,32 @@ describe('jobs lifecycle', () => {
   });
 });
 
+describe('failures', () => {
+  it('fails a job whose CSV turns out malformed, with the reason', async () => {
+    const csv = 'email,first_name,last_name\nok@example.org,A,B\nbad@example.org,"Ada"Lovelace,C\n';
+    const res = await upload(app.url, uploader.token, csv, 'malformed.csv').expect(201);
+    const job = await waitForJob(app.url, uploader.token, res.body.job_id);
+    expect(job.status).toBe('FAILED');
+    expect(job.error).toMatch(/Malformed CSV/);
+    expect(await sql(`SELECT count(*)::int AS n FROM contacts WHERE email = 'ok@example.org'`)).toEqual([
+      { n: 0 },
+    ]);
+  });
+
+  it('fails a reprocessed job whose stored file has gone, with the reason', async () => {
+    const res = await upload(app.url, editor.token, 'email,first_name,last_name\nz,A,B\n', 'lost.csv').expect(
+      201,
+    );
+    const job = await waitForJob(app.url, editor.token, res.body.job_id);
+    expect(job.status).toBe('NEEDS_REVIEW');
+    rmSync(join(storageDir, job.storage_key));
+    await request(app.url).post(`/api/v1/jobs/${job.id}/reprocess`).set(auth(editor.token)).expect(202);
+    const failed = await waitForJob(app.url, editor.token, job.id, ['FAILED', 'COMPLETED']);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toMatch(/cannot be read/);
+  });
+});
+
 describe('upload refusals', () => {
   const expectRefused = async (res: request.Response, status: number, code: string) => {
     expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
