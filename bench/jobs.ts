@@ -140,7 +140,8 @@ async function main(): Promise<void> {
     ).rows;
     console.log(
       `${rows} contacts rows, ${sizeMb.toFixed(1)} MB; upload answered in ${uploadSeconds.toFixed(2)} s, ` +
-        `worker ${timing.processing.toFixed(2)} s (staging, checks, load); app RSS when idle ${idleRss} MB; ` +
+        `queued ${timing.queued.toFixed(2)} s, worker ${timing.processing.toFixed(2)} s (staging, checks, load); ` +
+        `app RSS when idle ${idleRss} MB; ` +
         `load average ${loadavg()
           .map((l) => l.toFixed(1))
           .join(' ')}`,

@@ -131,7 +131,7 @@ export class IssueLedger {
       if (open > 0) {
         await tx.query(
           `UPDATE jobs SET status = 'NEEDS_REVIEW', issue_count = $2,
-             process_ended_at = coalesce(process_ended_at, now()), updated_at = now()
+             process_ended_at = coalesce(process_ended_at, clock_timestamp()), updated_at = now()
            WHERE id = $1`,
           [jobId, open],
         );
@@ -140,7 +140,7 @@ export class IssueLedger {
       const loaded = await this.kinds.get(job.kind).load(tx, jobId);
       await tx.query(
         `UPDATE jobs SET status = 'COMPLETED', issue_count = 0, loaded_rows = loaded_rows + $2, error = NULL,
-           process_ended_at = now(), updated_at = now()
+           process_ended_at = clock_timestamp(), updated_at = now()
          WHERE id = $1`,
         [jobId, loaded],
       );

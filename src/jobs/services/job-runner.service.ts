@@ -78,7 +78,7 @@ export class JobRunner {
   async fail(job: Pick<Job, 'id' | 'ownerId' | 'run'>, reason: string): Promise<void> {
     const updated = await this.db.withClient(async (c) => {
       const { rows } = await c.query<RawJob>(
-        `UPDATE jobs SET status = 'FAILED', error = $3, process_ended_at = now(), updated_at = now()
+        `UPDATE jobs SET status = 'FAILED', error = $3, process_ended_at = clock_timestamp(), updated_at = now()
          WHERE id = $1 AND run = $2 AND status IN ('PENDING', 'PROCESSING')
          RETURNING ${RAW_JOB}`,
         [job.id, job.run, reason.slice(0, 2000)],
