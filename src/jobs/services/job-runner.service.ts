@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { hash } from 'node:crypto';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Job, JobStatus } from '../entities/job.entity.js';
@@ -14,6 +12,7 @@ import { jobsConfig, type JobsConfig } from '../jobs.config.js';
 import { JobKind, mapHeader, RowValues } from '../kinds/job-kind.js';
 import { JobKindRegistry } from '../kinds/registry.js';
 import { ObjectStorage } from '../storage/object-storage.js';
+import { CsvFormatError, CsvRecords } from '../upload/csv-records.js';
 import { IssueLedger } from './issue-ledger.js';
 import { JobEvents } from './job-events.js';
 import { JobsDb } from './jobs-db.js';
@@ -53,7 +52,11 @@ export class JobRunner {
         return ms;
       };
       const staged = await this.stage(job, kind);
-      this.events.log(job, 'Job staged', { rows: job.processedRows, duration_ms: lap() });
+      this.events.log(job, 'Job staged', {
+        rows: job.processedRows,
+        duration_ms: lap(),
+        copy_wait_ms: staged.copyWaitMs,
+      });
       await this.db.transaction(async (tx) => {
         // A fresh run knows whether any row had problems; a resumed one must look at every staged row.
         if (staged.resumed || staged.rowsWithProblems > 0) await this.ledger.recordRowProblems(tx, job.id);
@@ -109,7 +112,10 @@ export class JobRunner {
     return job;
   }
 
-  private async stage(job: Job, kind: JobKind): Promise<{ resumed: boolean; rowsWithProblems: number }> {
+  private async stage(
+    job: Job,
+    kind: JobKind,
+  ): Promise<{ resumed: boolean; rowsWithProblems: number; copyWaitMs: number }> {
     const resumeAfter = await this.db.withClient(async (c) => {
       const { rows } = await c.query<{ n: number }>(
         `SELECT coalesce(max(row_number), 0)::int AS n FROM staging WHERE job_id = $1`,
@@ -123,21 +129,19 @@ export class JobRunner {
     } catch (e) {
       throw new JobInputError(`The stored file ${job.storageKey} cannot be read: ${(e as Error).message}`);
     }
-    const parser = parse({
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_empty_values: true,
-    });
-    const stages: Array<Readable | NodeJS.ReadWriteStream> =
-      job.encoding === 'utf-8' ? [source] : [source, iconv.decodeStream('win1252')];
-    const piping = pipeline([...stages, parser]).catch((e: unknown) => parser.destroy(e as Error));
+    // iconv-lite's decoder is a Transform, typed as a bare ReadWriteStream.
+    const text: Readable =
+      job.encoding === 'utf-8'
+        ? source.setEncoding('utf8')
+        : (source.pipe(iconv.decodeStream('win1252')) as unknown as Readable);
+    source.once('error', (e) => text.destroy(e));
 
+    const parser = new CsvRecords();
     const writer = new StagingWriter(this.db, job.id);
     let columns: Array<[string, number]> | undefined;
     let rowNumber = 0;
-    try {
-      for await (const record of parser as AsyncIterable<string[]>) {
+    const stageRecords = async (records: string[][]): Promise<void> => {
+      for (const record of records) {
         if (!columns) {
           columns = [...mapHeader(kind, record).indexes];
           continue;
@@ -155,14 +159,18 @@ export class JobRunner {
           await this.progress(job, rowNumber);
         }
       }
+    };
+    try {
+      for await (const chunk of text as AsyncIterable<string>) await stageRecords(parser.push(chunk));
+      await stageRecords(parser.end());
       await writer.commit();
     } catch (e) {
-      parser.destroy();
+      text.destroy();
+      source.destroy();
       await writer.abort();
-      if (e instanceof CsvError) throw new JobInputError(`Malformed CSV: ${e.message}`);
+      if (e instanceof CsvFormatError) throw new JobInputError(`Malformed CSV: ${e.message}`);
       throw e;
     } finally {
-      await piping;
       writer.release();
     }
     if (rowNumber === 0) throw new JobInputError('The file has no data rows');
@@ -175,7 +183,11 @@ export class JobRunner {
     job.processedRows = rowNumber;
     job.totalRows = rowNumber;
     this.events.progress(job);
-    return { resumed: resumeAfter > 0, rowsWithProblems: writer.rowsWithProblems };
+    return {
+      resumed: resumeAfter > 0,
+      rowsWithProblems: writer.rowsWithProblems,
+      copyWaitMs: Math.round(writer.waitMs),
+    };
   }
 
   private async progress(job: Job, rows: number): Promise<void> {
@@ -199,6 +211,8 @@ class StagingWriter {
   private pendingChars = 0;
   batchRows = 0;
   rowsWithProblems = 0;
+  /** Time spent waiting for the database to take rows (the rest of staging is parsing and checking). */
+  waitMs = 0;
 
   constructor(
     private readonly db: JobsDb,
@@ -223,9 +237,11 @@ class StagingWriter {
     if (!copy) return;
     this.copy = undefined;
     this.batchRows = 0;
+    const since = performance.now();
     const finished = once(copy, 'finish');
     copy.end();
     await finished;
+    this.waitMs += performance.now() - since;
   }
 
   /** Drops the batch in progress (its COPY never completes, so none of its rows are kept). */
@@ -252,7 +268,11 @@ class StagingWriter {
         copyFrom(`COPY staging (job_id, row_number, row_hash, data, problems, status) FROM STDIN`),
       );
     }
-    if (!this.copy.write(chunk)) await once(this.copy, 'drain');
+    if (!this.copy.write(chunk)) {
+      const since = performance.now();
+      await once(this.copy, 'drain');
+      this.waitMs += performance.now() - since;
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
-import { TextDecoder } from 'node:util';
+import { isUtf8 } from 'node:buffer';
 import { JobsError, JobsErrorCode } from '../jobs.errors.js';
 
 const QUOTE = 0x22;
@@ -35,7 +35,9 @@ export class CsvSniffer {
   private sawNul = false;
   private controlBytes = 0;
   private firstBytes: Buffer = Buffer.alloc(0);
-  private utf8: TextDecoder | null = new TextDecoder('utf-8', { fatal: true });
+  private utf8 = true;
+  /** The start of a multi-byte character cut by the end of the previous chunk. */
+  private utf8Tail: Buffer = Buffer.alloc(0);
   private readonly sample: Buffer[] = [];
   private sampleBytes = 0;
 
@@ -79,14 +81,7 @@ export class CsvSniffer {
   }
 
   private encoding(): CsvFacts['encoding'] {
-    if (this.utf8) {
-      try {
-        this.utf8.decode();
-        return 'utf-8';
-      } catch {
-        // an incomplete multi-byte sequence at the very end
-      }
-    }
+    if (this.utf8 && this.utf8Tail.length === 0) return 'utf-8';
     const guess = chardet.detect(Buffer.concat(this.sample));
     if (guess && LATIN.test(guess)) return 'windows-1252';
     throw new JobsError(
@@ -119,16 +114,26 @@ export class CsvSniffer {
     }
   }
 
+  /** Validates without decoding (no string per chunk): only a character cut by the chunk's end is carried. */
   private checkUtf8(chunk: Buffer): void {
     if (!this.utf8) return;
-    try {
-      this.utf8.decode(chunk, { stream: true });
-    } catch {
-      this.utf8 = null;
-      // Give chardet the bytes that are not UTF-8, not just the (often ASCII) start of the file.
-      this.sample.push(chunk.subarray(0, SAMPLE_BYTES));
-      this.sampleBytes += Math.min(chunk.length, SAMPLE_BYTES);
+    const data = this.utf8Tail.length > 0 ? Buffer.concat([this.utf8Tail, chunk]) : chunk;
+    let cut = data.length;
+    for (let back = 1; back <= Math.min(3, data.length); back++) {
+      const byte = data[data.length - back];
+      if ((byte & 0xc0) === 0x80) continue;
+      const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+      if (length > back) cut = data.length - back;
+      break;
     }
+    if (isUtf8(data.subarray(0, cut))) {
+      this.utf8Tail = Buffer.from(data.subarray(cut));
+      return;
+    }
+    this.utf8 = false;
+    // Give chardet the bytes that are not UTF-8, not just the (often ASCII) start of the file.
+    this.sample.push(Buffer.from(chunk.subarray(0, SAMPLE_BYTES)));
+    this.sampleBytes += Math.min(chunk.length, SAMPLE_BYTES);
   }
 
   private keepSample(chunk: Buffer): void {
