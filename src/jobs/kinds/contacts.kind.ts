@@ -36,10 +36,11 @@ const EXISTING_EMAIL: SetCheck = {
 
 const COLUMNS = `email, first_name, last_name, company, source_job_id, source_row_hash`;
 const VALUES = `data->>'email', data->>'first_name', data->>'last_name', data->>'company', $1::uuid, row_hash`;
-/** Marks the job's READY rows SUCCESS and hands them to the INSERT that follows, in one pass over staging. */
-const LOADED = `WITH loaded AS (
-  UPDATE staging SET status = 'SUCCESS' WHERE job_id = $1 AND status = 'READY'
-  RETURNING row_number, row_hash, data)`;
+/**
+ * The job's READY rows. Read straight from staging (not from an `UPDATE ... RETURNING` CTE, which would spool
+ * every row to a temporary file); they are marked SUCCESS afterwards, in the same transaction.
+ */
+const READY = `FROM staging WHERE job_id = $1 AND status = 'READY'`;
 const UPSERT = `
   ON CONFLICT (lower(email)) DO UPDATE SET
     email = EXCLUDED.email, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
@@ -114,13 +115,14 @@ export class ContactsKind implements JobKind {
     );
     const { duplicates, existing } = rows[0];
     const sql = duplicates
-      ? `${LOADED} INSERT INTO contacts (${COLUMNS})
-         SELECT DISTINCT ON (lower(data->>'email')) ${VALUES} FROM loaded
+      ? `INSERT INTO contacts (${COLUMNS})
+         SELECT DISTINCT ON (lower(data->>'email')) ${VALUES} ${READY}
          ORDER BY lower(data->>'email'), row_number DESC ${UPSERT}`
       : existing
-        ? `${LOADED} INSERT INTO contacts (${COLUMNS}) SELECT ${VALUES} FROM loaded ${UPSERT}`
-        : `${LOADED} INSERT INTO contacts (${COLUMNS}) SELECT ${VALUES} FROM loaded`;
+        ? `INSERT INTO contacts (${COLUMNS}) SELECT ${VALUES} ${READY} ${UPSERT}`
+        : `INSERT INTO contacts (${COLUMNS}) SELECT ${VALUES} ${READY}`;
     const result = await tx.query(sql, [jobId]);
+    await tx.query(`UPDATE staging SET status = 'SUCCESS' WHERE job_id = $1 AND status = 'READY'`, [jobId]);
     return result.rowCount ?? 0;
   }
 }
