@@ -424,6 +424,18 @@ describe('issues and review', () => {
 });
 
 describe('jobs lifecycle', () => {
+  it('lists the kinds and reports the queue in the status', async () => {
+    const kinds = await request(app.url).get('/api/v1/jobs/kinds').set(auth(plain.token)).expect(200);
+    expect(kinds.body).toEqual([
+      expect.objectContaining({
+        name: 'contacts',
+        issue_types: ['MISSING_REQUIRED_FIELD', 'INVALID_EMAIL', 'DUPLICATE_EMAIL', 'EXISTING_EMAIL'],
+      }),
+    ]);
+    const status = await request(app.url).get('/api/v1/status').expect(200);
+    expect(status.body.modules.jobs.queue).toEqual(expect.objectContaining({ waiting: expect.any(Number) }));
+  });
+
   it('lists the caller’s jobs newest first, paginated', async () => {
     const res = await request(app.url).get('/api/v1/jobs?limit=2').set(auth(uploader.token)).expect(200);
     expect(res.body.limit).toBe(2);
