@@ -45,6 +45,11 @@ export interface JobKind {
    * those rows SUCCESS, with set-based SQL on `tx` (already inside the transaction that completes the job, so a
    * crash loads either everything or nothing). Records `staging.row_hash` on the target rows when the target has
    * a place for lineage. Returns how many target rows were written.
+   *
+   * A loader that writes through another module's exported service (Sensors, Species) cannot join `tx` unless
+   * that service accepts it; it must then be idempotent on its own: read the READY rows from `tx` in chunks, have
+   * the service upsert them keyed by (job id, `row_hash`) or a natural key, and mark them SUCCESS on `tx`, so a
+   * crash between the two leads to a harmless repeat rather than duplicates.
    */
   load(tx: ClientBase, jobId: string): Promise<number>;
 }
