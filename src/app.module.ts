@@ -11,6 +11,7 @@ import { RpcContextInterceptor } from './common/context/rpc-context.interceptor.
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { CoreModule } from './core.module.js';
 import { HealthModule } from './health/health.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RedisService } from './redis/redis.service.js';
 import { SpeciesModule } from './species/species.module.js';
@@ -36,6 +37,7 @@ import { SpeciesWorkerModule } from './species/species-worker.module.js';
     CloudcastingModule,
     SpeciesModule,
     SpeciesWorkerModule,
+    JobsModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: ThrottlerGuard },

@@ -3,6 +3,21 @@ import { RefreshToken } from '../auth/entities/refresh-token.entity.js';
 import { User } from '../auth/entities/user.entity.js';
 import { CloudcastingForecast } from '../cloudcasting/entities/cloudcasting-forecast.entity.js';
 import { SPECIES_ENTITIES } from '../species/entities/index.js';
+import { Contact } from '../jobs/contacts/contact.entity.js';
+import { JobIssue } from '../jobs/entities/job-issue.entity.js';
+import { Job } from '../jobs/entities/job.entity.js';
+import { StagingRow } from '../jobs/entities/staging-row.entity.js';
 
 /** Every entity of the application, for the data source and the migration generator. Modules add theirs here. */
-export const ALL_ENTITIES = [User, RefreshToken, EmailToken, CloudcastingForecast, ...SPECIES_ENTITIES];
+export const ALL_ENTITIES = [
+  User,
+  RefreshToken,
+  EmailToken,
+  CloudcastingForecast,
+  ...SPECIES_ENTITIES,
+  // Jobs module
+  Job,
+  StagingRow,
+  JobIssue,
+  Contact,
+];

@@ -1,0 +1,281 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsEnum,
+  IsIn,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+} from 'class-validator';
+import { PageMetaDto, PageQueryDto } from '../../common/pagination/pagination.js';
+import { Contact } from '../contacts/contact.entity.js';
+import { IssueResolution, JobIssue } from '../entities/job-issue.entity.js';
+import { Job, JobStatus } from '../entities/job.entity.js';
+import { StagingRow, StagingStatus } from '../entities/staging-row.entity.js';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === 'true' || value === true ? true : value === 'false' || value === false ? false : value;
+
+export class UploadJobDto {
+  @ApiProperty({ example: 'contacts', description: 'Kind of data in the file' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  kind: string;
+}
+
+/** Swagger shape of the multipart body. */
+export class UploadJobBodyDto extends UploadJobDto {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'CSV, UTF-8 or Latin-1, with a header line' })
+  file: unknown;
+}
+
+export class UploadResponseDto {
+  @ApiProperty({ format: 'uuid' }) job_id: string;
+  @ApiProperty({ example: 'File uploaded; processing has been queued' }) message: string;
+  @ApiProperty({ example: 'contacts.csv' }) filename: string;
+  @ApiProperty({ example: 1200, description: 'Data rows after the header' }) total_rows: number;
+  @ApiProperty({ type: [String], description: 'Header cells that match no column of the kind' })
+  ignored_columns: string[];
+}
+
+export class JobDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) owner_id: string;
+  @ApiProperty({ example: 'contacts' }) kind: string;
+  @ApiProperty({ enum: JobStatus }) status: JobStatus;
+  @ApiProperty() original_filename: string;
+  @ApiProperty({ description: 'sha256 of the file' }) content_hash: string;
+  @ApiProperty({ example: 'uploads/{user_id}/20260101T000000Z-1a2b3c4d-contacts.csv' }) storage_key: string;
+  @ApiProperty({ enum: ['utf-8', 'windows-1252'] }) encoding: string;
+  @ApiProperty() size_bytes: number;
+  @ApiProperty({ nullable: true, type: Number }) total_rows: number | null;
+  @ApiProperty() processed_rows: number;
+  @ApiProperty({ description: 'Open issues' }) issue_count: number;
+  @ApiProperty({ description: 'Rows written to the target' }) loaded_rows: number;
+  @ApiProperty({ nullable: true, type: String, description: 'Why the job failed' }) error: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) process_started_at: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) process_ended_at: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'date-time' }) updated_at: string;
+
+  static from(job: Job): JobDto {
+    return {
+      id: job.id,
+      owner_id: job.ownerId,
+      kind: job.kind,
+      status: job.status,
+      original_filename: job.originalFilename,
+      content_hash: job.contentHash,
+      storage_key: job.storageKey,
+      encoding: job.encoding,
+      size_bytes: Number(job.sizeBytes),
+      total_rows: job.totalRows,
+      processed_rows: job.processedRows,
+      issue_count: job.issueCount,
+      loaded_rows: job.loadedRows,
+      error: job.error,
+      process_started_at: job.processStartedAt?.toISOString() ?? null,
+      process_ended_at: job.processEndedAt?.toISOString() ?? null,
+      created_at: job.createdAt.toISOString(),
+      updated_at: job.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class JobPageDto extends PageMetaDto {
+  @ApiProperty({ type: [JobDto] }) items: JobDto[];
+}
+
+export class ListJobsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: "Admins only: another user's jobs" })
+  @IsOptional()
+  @IsUUID()
+  user_id?: string;
+
+  @ApiPropertyOptional({ enum: JobStatus })
+  @IsOptional()
+  @IsEnum(JobStatus)
+  status?: JobStatus;
+}
+
+export class IssueDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) job_id: string;
+  @ApiProperty({ description: 'The staged row (PUT /api/v1/staging/{id} corrects it)' }) staging_id: number;
+  @ApiProperty({ description: '1 = first data row after the header' }) row_number: number;
+  @ApiProperty({ example: 'INVALID_EMAIL' }) type: string;
+  @ApiProperty({ example: 'email' }) field: string;
+  @ApiProperty() message: string;
+  @ApiProperty({ nullable: true, type: String }) value: string | null;
+  @ApiProperty() resolved: boolean;
+  @ApiProperty({ enum: IssueResolution, nullable: true }) resolution: IssueResolution | null;
+  @ApiProperty({ nullable: true, type: String }) comment: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) resolved_by: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) resolved_at: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+
+  static from(issue: JobIssue): IssueDto {
+    return {
+      id: issue.id,
+      job_id: issue.jobId,
+      staging_id: Number(issue.stagingId),
+      row_number: issue.rowNumber,
+      type: issue.type,
+      field: issue.field,
+      message: issue.message,
+      value: issue.value,
+      resolved: issue.resolvedAt !== null,
+      resolution: issue.resolution,
+      comment: issue.comment,
+      resolved_by: issue.resolvedBy,
+      resolved_at: issue.resolvedAt?.toISOString() ?? null,
+      created_at: issue.createdAt.toISOString(),
+    };
+  }
+}
+
+export class IssuePageDto extends PageMetaDto {
+  @ApiProperty({ type: [IssueDto] }) items: IssueDto[];
+}
+
+export class IssueQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  job_id?: string;
+
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  resolved?: boolean;
+
+  @ApiPropertyOptional({ example: 'DUPLICATE_EMAIL' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  type?: string;
+}
+
+export class JobIssueQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  resolved?: boolean;
+
+  @ApiPropertyOptional({ example: 'DUPLICATE_EMAIL' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  type?: string;
+}
+
+export class StagingRowDto {
+  @ApiProperty() id: number;
+  @ApiProperty({ format: 'uuid' }) job_id: string;
+  @ApiProperty() row_number: number;
+  @ApiProperty({ description: 'sha1 of the canonical values' }) row_hash: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string', nullable: true } })
+  data: Record<string, string | null>;
+  @ApiProperty({ enum: StagingStatus }) status: StagingStatus;
+
+  static from(row: StagingRow): StagingRowDto {
+    return {
+      id: Number(row.id),
+      job_id: row.jobId,
+      row_number: row.rowNumber,
+      row_hash: row.rowHash,
+      data: row.data,
+      status: row.status,
+    };
+  }
+}
+
+export class IssueDetailDto extends IssueDto {
+  @ApiProperty({ type: StagingRowDto }) row: StagingRowDto;
+}
+
+export class UpdateIssueDto {
+  @ApiProperty({
+    enum: ['resolve', 'discard'],
+    description: 'resolve: accept the row as it is (DUPLICATE_EMAIL, EXISTING_EMAIL); discard: drop the row',
+  })
+  @IsIn(['resolve', 'discard'])
+  action: 'resolve' | 'discard';
+
+  @ApiProperty({ example: 'Checked with the sales team', maxLength: 2000 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  comment: string;
+}
+
+export class ReviewOutcomeDto {
+  @ApiProperty({ enum: JobStatus }) job_status: JobStatus;
+  @ApiProperty() job_issue_count: number;
+}
+
+export class UpdateIssueResponseDto extends ReviewOutcomeDto {
+  @ApiProperty({ type: IssueDto }) issue: IssueDto;
+}
+
+export class CorrectRowDto {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string', nullable: true },
+    example: { email: 'ada@example.org' },
+    description: "New values of some of the kind's columns; the row is validated again",
+  })
+  @IsObject()
+  data: Record<string, string | null>;
+}
+
+export class StagingRowDetailDto extends StagingRowDto {
+  @ApiProperty({ type: [IssueDto] }) issues: IssueDto[];
+}
+
+export class CorrectRowResponseDto extends ReviewOutcomeDto {
+  @ApiProperty({ type: StagingRowDetailDto }) row: StagingRowDetailDto;
+}
+
+export class ContactDto {
+  @ApiProperty() id: number;
+  @ApiProperty() email: string;
+  @ApiProperty() first_name: string;
+  @ApiProperty() last_name: string;
+  @ApiProperty({ nullable: true, type: String }) company: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) source_job_id: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'date-time' }) updated_at: string;
+
+  static from(c: Contact): ContactDto {
+    return {
+      id: Number(c.id),
+      email: c.email,
+      first_name: c.firstName,
+      last_name: c.lastName,
+      company: c.company,
+      source_job_id: c.sourceJobId,
+      created_at: c.createdAt.toISOString(),
+      updated_at: c.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class ContactPageDto extends PageMetaDto {
+  @ApiProperty({ type: [ContactDto] }) items: ContactDto[];
+}
+
+export class ContactQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ example: 'ada@example.org', description: 'Exact email, case-insensitive' })
+  @IsOptional()
+  @IsEmail()
+  email?: string;
+}

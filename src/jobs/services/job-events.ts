@@ -1,0 +1,38 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { RealtimeService } from '../../realtime/realtime.service.js';
+import type { Job } from '../entities/job.entity.js';
+
+/** The fields every log line about a job carries. */
+export function jobLogFields(job: Pick<Job, 'id' | 'ownerId'>): { job_id: string; user_id: string } {
+  return { job_id: job.id, user_id: job.ownerId };
+}
+
+/** Tells the owner how a job is going (`job_progress` on `/events`) and logs each step with job and user ids. */
+@Injectable()
+export class JobEvents {
+  private readonly logger = new Logger('Jobs');
+
+  constructor(private readonly realtime: RealtimeService) {}
+
+  progress(job: Pick<Job, 'id' | 'ownerId' | 'status' | 'processedRows' | 'totalRows' | 'issueCount'>): void {
+    this.realtime.toUser(job.ownerId, 'job_progress', {
+      job_id: job.id,
+      status: job.status,
+      processed_rows: job.processedRows,
+      total_rows: job.totalRows,
+      issue_count: job.issueCount,
+    });
+  }
+
+  log(job: Pick<Job, 'id' | 'ownerId'>, message: string, extra: Record<string, unknown> = {}): void {
+    this.logger.log({ ...jobLogFields(job), ...extra }, message);
+  }
+
+  warn(job: Pick<Job, 'id' | 'ownerId'>, message: string, extra: Record<string, unknown> = {}): void {
+    this.logger.warn({ ...jobLogFields(job), ...extra }, message);
+  }
+
+  error(job: Pick<Job, 'id' | 'ownerId'>, message: string, err: unknown): void {
+    this.logger.error({ ...jobLogFields(job), err }, message);
+  }
+}

@@ -1,0 +1,311 @@
+import { Inject, Injectable } from '@nestjs/common';
+import iconv from 'iconv-lite';
+import { hash } from 'node:crypto';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Job, JobStatus } from '../entities/job.entity.js';
+import type { RowProblem } from '../entities/staging-row.entity.js';
+import type { ProcessJobData } from '../jobs/job-queue.js';
+import { jobsConfig, type JobsConfig } from '../jobs.config.js';
+import { JobKind, mapHeader, RowValues } from '../kinds/job-kind.js';
+import { JobKindRegistry } from '../kinds/registry.js';
+import { ObjectStorage } from '../storage/object-storage.js';
+import { CsvFormatError, CsvRecords } from '../upload/csv-records.js';
+import { IssueLedger } from './issue-ledger.js';
+import { JobEvents } from './job-events.js';
+import { JobsDb } from './jobs-db.js';
+
+/** A problem with the file itself: retrying cannot help, the job fails at once with this reason. */
+export class JobInputError extends Error {}
+
+/** Bytes of COPY text handed to the database per write. */
+const COPY_CHUNK_CHARS = 256 * 1024;
+
+/**
+ * One run of a job: stream the stored file into `staging` in COPY batches, raise issues, then either wait for
+ * review or load. Every step can be repeated after a crash: staging resumes after the last committed batch (each
+ * batch is one COPY, so it is all there or not at all), issue inserts are keyed by (row, type, field), and the
+ * load happens once under the job's row lock.
+ */
+@Injectable()
+export class JobRunner {
+  constructor(
+    private readonly db: JobsDb,
+    private readonly kinds: JobKindRegistry,
+    private readonly storage: ObjectStorage,
+    private readonly ledger: IssueLedger,
+    private readonly events: JobEvents,
+    @Inject(jobsConfig.KEY) private readonly config: JobsConfig,
+  ) {}
+
+  async run(data: ProcessJobData, finalAttempt: boolean): Promise<void> {
+    const job = await this.start(data);
+    if (!job) return;
+    try {
+      const kind = this.kinds.get(job.kind);
+      let since = performance.now();
+      const lap = () => {
+        const ms = Math.round(performance.now() - since);
+        since = performance.now();
+        return ms;
+      };
+      const staged = await this.stage(job, kind);
+      this.events.log(job, 'Job staged', {
+        rows: job.processedRows,
+        duration_ms: lap(),
+        copy_wait_ms: staged.copyWaitMs,
+      });
+      await this.db.transaction(async (tx) => {
+        // A fresh run knows whether any row had problems; a resumed one must look at every staged row.
+        if (staged.resumed || staged.rowsWithProblems > 0) await this.ledger.recordRowProblems(tx, job.id);
+        await this.ledger.runSetChecks(tx, job.id, kind);
+        await this.ledger.refreshRowStatuses(tx, job.id);
+      });
+      this.events.log(job, 'Job checked', { duration_ms: lap() });
+      await this.ledger.settle(job.id);
+      this.events.log(job, 'Job settled', { duration_ms: lap() });
+    } catch (e) {
+      if (e instanceof JobInputError || finalAttempt) {
+        await this.fail(job, e instanceof Error ? e.message : String(e));
+        if (!(e instanceof JobInputError)) this.events.error(job, 'Job failed', e);
+        return;
+      }
+      this.events.warn(job, 'Job run interrupted; it will be retried', { err: e });
+      throw e;
+    }
+  }
+
+  /** Marks a run FAILED with its reason (also used when the queue gives up on a run). */
+  async fail(job: Pick<Job, 'id' | 'ownerId' | 'run'>, reason: string): Promise<void> {
+    const updated = await this.db.withClient(async (c) => {
+      const { rows } = await c.query<RawJob>(
+        `UPDATE jobs SET status = 'FAILED', error = $3, process_ended_at = clock_timestamp(), updated_at = now()
+         WHERE id = $1 AND run = $2 AND status IN ('PENDING', 'PROCESSING')
+         RETURNING ${RAW_JOB}`,
+        [job.id, job.run, reason.slice(0, 2000)],
+      );
+      return rows[0];
+    });
+    if (!updated) return;
+    this.events.progress(fromRaw(updated));
+    this.events.warn(job, 'Job failed', { reason });
+  }
+
+  /** Claims the run: PENDING (or PROCESSING, after a crash) becomes PROCESSING; a stale or deleted run is skipped. */
+  private async start(data: ProcessJobData): Promise<Job | undefined> {
+    const raw = await this.db.withClient(async (c) => {
+      const { rows } = await c.query<RawJob>(
+        `UPDATE jobs SET status = 'PROCESSING', error = NULL,
+           process_started_at = coalesce(process_started_at, now()), updated_at = now()
+         WHERE id = $1 AND run = $2 AND status IN ('PENDING', 'PROCESSING')
+         RETURNING ${RAW_JOB}`,
+        [data.jobId, data.run],
+      );
+      return rows[0];
+    });
+    if (!raw) return undefined;
+    const job = fromRaw(raw);
+    this.events.log(job, job.processedRows > 0 ? 'Job resumed' : 'Job started', { run: job.run });
+    this.events.progress(job);
+    return job;
+  }
+
+  private async stage(
+    job: Job,
+    kind: JobKind,
+  ): Promise<{ resumed: boolean; rowsWithProblems: number; copyWaitMs: number }> {
+    const resumeAfter = await this.db.withClient(async (c) => {
+      const { rows } = await c.query<{ n: number }>(
+        `SELECT coalesce(max(row_number), 0)::int AS n FROM staging WHERE job_id = $1`,
+        [job.id],
+      );
+      return rows[0].n;
+    });
+    let source: Readable;
+    try {
+      source = await this.storage.read(job.storageKey);
+    } catch (e) {
+      throw new JobInputError(`The stored file ${job.storageKey} cannot be read: ${(e as Error).message}`);
+    }
+    // iconv-lite's decoder is a Transform, typed as a bare ReadWriteStream.
+    const text: Readable =
+      job.encoding === 'utf-8'
+        ? source.setEncoding('utf8')
+        : (source.pipe(iconv.decodeStream('win1252')) as unknown as Readable);
+    source.once('error', (e) => text.destroy(e));
+
+    const parser = new CsvRecords();
+    const writer = new StagingWriter(this.db, job.id);
+    let columns: Array<[string, number]> | undefined;
+    let rowNumber = 0;
+    const stageRecords = async (records: string[][]): Promise<void> => {
+      for (const record of records) {
+        if (!columns) {
+          columns = [...mapHeader(kind, record).indexes];
+          continue;
+        }
+        rowNumber++;
+        if (rowNumber <= resumeAfter) continue;
+        const values: RowValues = {};
+        for (const [name, index] of columns) {
+          const value = index >= 0 ? record[index]?.trim() : undefined;
+          values[name] = value ? value : null;
+        }
+        await writer.add(rowNumber, values, kind.validateRow(values));
+        if (writer.batchRows >= this.config.batchRows) {
+          await writer.commit();
+          await this.progress(job, rowNumber);
+        }
+      }
+    };
+    try {
+      for await (const chunk of text as AsyncIterable<string>) await stageRecords(parser.push(chunk));
+      await stageRecords(parser.end());
+      await writer.commit();
+    } catch (e) {
+      text.destroy();
+      source.destroy();
+      await writer.abort();
+      if (e instanceof CsvFormatError) throw new JobInputError(`Malformed CSV: ${e.message}`);
+      throw e;
+    } finally {
+      writer.release();
+    }
+    if (rowNumber === 0) throw new JobInputError('The file has no data rows');
+    await this.db.withClient((c) =>
+      c.query(`UPDATE jobs SET processed_rows = $2, total_rows = $2, updated_at = now() WHERE id = $1`, [
+        job.id,
+        rowNumber,
+      ]),
+    );
+    job.processedRows = rowNumber;
+    job.totalRows = rowNumber;
+    this.events.progress(job);
+    return {
+      resumed: resumeAfter > 0,
+      rowsWithProblems: writer.rowsWithProblems,
+      copyWaitMs: Math.round(writer.waitMs),
+    };
+  }
+
+  private async progress(job: Job, rows: number): Promise<void> {
+    await this.db.withClient((c) =>
+      c.query(`UPDATE jobs SET processed_rows = $2, updated_at = now() WHERE id = $1`, [job.id, rows]),
+    );
+    job.processedRows = rows;
+    this.events.progress(job);
+  }
+}
+
+/**
+ * Writes staged rows with COPY, one COPY statement per batch: a batch is committed whole or not at all, which
+ * is what lets a restarted run resume after the last staged row. Rows stream to the database while the file is
+ * still being parsed.
+ */
+class StagingWriter {
+  private client: PoolClient | undefined;
+  private copy: ReturnType<typeof copyFrom> | undefined;
+  private pending: string[] = [];
+  private pendingChars = 0;
+  batchRows = 0;
+  rowsWithProblems = 0;
+  /** Time spent waiting for the database to take rows (the rest of staging is parsing and checking). */
+  waitMs = 0;
+
+  constructor(
+    private readonly db: JobsDb,
+    private readonly jobId: string,
+  ) {}
+
+  async add(rowNumber: number, values: RowValues, problems: RowProblem[]): Promise<void> {
+    const json = JSON.stringify(values);
+    const line =
+      `${this.jobId}\t${rowNumber}\t${hash('sha1', json)}\t${copyText(json)}\t` +
+      (problems.length > 0 ? `${copyText(JSON.stringify(problems))}\tISSUE\n` : `\\N\tREADY\n`);
+    if (problems.length > 0) this.rowsWithProblems++;
+    this.pending.push(line);
+    this.pendingChars += line.length;
+    this.batchRows++;
+    if (this.pendingChars >= COPY_CHUNK_CHARS) await this.flush();
+  }
+
+  async commit(): Promise<void> {
+    await this.flush();
+    const copy = this.copy;
+    if (!copy) return;
+    this.copy = undefined;
+    this.batchRows = 0;
+    const since = performance.now();
+    const finished = once(copy, 'finish');
+    copy.end();
+    await finished;
+    this.waitMs += performance.now() - since;
+  }
+
+  /** Drops the batch in progress (its COPY never completes, so none of its rows are kept). */
+  async abort(): Promise<void> {
+    this.copy?.destroy();
+    this.copy = undefined;
+    this.client?.release(true);
+    this.client = undefined;
+  }
+
+  release(): void {
+    this.client?.release();
+    this.client = undefined;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const chunk = this.pending.join('');
+    this.pending = [];
+    this.pendingChars = 0;
+    if (!this.copy) {
+      this.client ??= await this.db.acquire();
+      this.copy = this.client.query(
+        copyFrom(`COPY staging (job_id, row_number, row_hash, data, problems, status) FROM STDIN`),
+      );
+    }
+    if (!this.copy.write(chunk)) {
+      const since = performance.now();
+      await once(this.copy, 'drain');
+      this.waitMs += performance.now() - since;
+    }
+  }
+}
+
+/** COPY text format: JSON never holds raw tabs or newlines, so only backslashes need escaping. */
+function copyText(json: string): string {
+  return json.includes('\\') ? json.replace(/\\/g, '\\\\') : json;
+}
+
+type RawJob = {
+  id: string;
+  owner_id: string;
+  kind: string;
+  storage_key: string;
+  encoding: string;
+  status: JobStatus;
+  run: number;
+  total_rows: number | null;
+  processed_rows: number;
+  issue_count: number;
+};
+const RAW_JOB = `id, owner_id, kind, storage_key, encoding, status, run, total_rows, processed_rows, issue_count`;
+
+function fromRaw(raw: RawJob): Job {
+  return Object.assign(new Job(), {
+    id: raw.id,
+    ownerId: raw.owner_id,
+    kind: raw.kind,
+    storageKey: raw.storage_key,
+    encoding: raw.encoding,
+    status: raw.status,
+    run: raw.run,
+    totalRows: raw.total_rows,
+    processedRows: raw.processed_rows,
+    issueCount: raw.issue_count,
+  });
+}
