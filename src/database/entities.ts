@@ -1,6 +1,24 @@
 import { EmailToken } from '../auth/entities/email-token.entity.js';
 import { RefreshToken } from '../auth/entities/refresh-token.entity.js';
 import { User } from '../auth/entities/user.entity.js';
+import { ChatMessage, Conversation } from '../scans/entities/chat.entity.js';
+import { CloudAccount } from '../scans/entities/cloud-account.entity.js';
+import { OrphanResource } from '../scans/entities/orphan-resource.entity.js';
+import { Price } from '../scans/entities/price.entity.js';
+import { RuleOverride } from '../scans/entities/rule-override.entity.js';
+import { Scan } from '../scans/entities/scan.entity.js';
 
 /** Every entity of the application, for the data source and the migration generator. Modules add theirs here. */
-export const ALL_ENTITIES = [User, RefreshToken, EmailToken];
+export const ALL_ENTITIES = [
+  User,
+  RefreshToken,
+  EmailToken,
+  // Scans
+  CloudAccount,
+  Scan,
+  OrphanResource,
+  Price,
+  RuleOverride,
+  Conversation,
+  ChatMessage,
+];
