@@ -1,35 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-
-/** List prices (USD) the cost estimates start from; admins override them per region. */
-const LIST_PRICES: Array<[key: string, usd: number, unit: string, description: string]> = [
-  ['aws.ebs.gp3.gb_month', 0.08, 'GB-month', 'EBS gp3 storage'],
-  ['aws.ebs.gp2.gb_month', 0.1, 'GB-month', 'EBS gp2 storage'],
-  ['aws.ebs.io1.gb_month', 0.125, 'GB-month', 'EBS io1 storage'],
-  ['aws.ebs.io2.gb_month', 0.125, 'GB-month', 'EBS io2 storage'],
-  ['aws.ebs.st1.gb_month', 0.045, 'GB-month', 'EBS st1 storage'],
-  ['aws.ebs.sc1.gb_month', 0.015, 'GB-month', 'EBS sc1 storage'],
-  ['aws.ebs.standard.gb_month', 0.05, 'GB-month', 'EBS magnetic (standard) storage'],
-  ['aws.ebs.gp3.iops_month', 0.005, 'IOPS-month', 'EBS gp3 provisioned IOPS above 3000'],
-  ['aws.ebs.gp3.throughput_month', 0.04, 'MBps-month', 'EBS gp3 throughput above 125 MB/s'],
-  ['aws.ebs.io1.iops_month', 0.065, 'IOPS-month', 'EBS io1 provisioned IOPS'],
-  ['aws.ebs.io2.iops_month', 0.065, 'IOPS-month', 'EBS io2 provisioned IOPS'],
-  ['aws.ebs.snapshot.gb_month', 0.05, 'GB-month', 'EBS snapshot storage (standard tier)'],
-  ['aws.eip.month', 3.6, 'month', 'Elastic IP address not attached to a running instance'],
-  ['aws.nat_gateway.month', 32.4, 'month', 'NAT gateway hours (720 h at 0.045)'],
-  ['aws.alb.month', 22, 'month', 'Application Load Balancer hours'],
-  ['aws.nlb.month', 22, 'month', 'Network Load Balancer hours'],
-  ['aws.clb.month', 18, 'month', 'Classic Load Balancer hours'],
-  ['azure.disk.Standard_LRS.gb_month', 0.048, 'GB-month', 'Azure Standard HDD managed disk'],
-  ['azure.disk.StandardSSD_LRS.gb_month', 0.096, 'GB-month', 'Azure Standard SSD managed disk'],
-  ['azure.disk.Premium_LRS.gb_month', 0.175, 'GB-month', 'Azure Premium SSD managed disk'],
-  ['azure.disk.snapshot.gb_month', 0.05, 'GB-month', 'Azure managed disk snapshot (standard)'],
-  ['azure.public_ip.static.month', 3, 'month', 'Azure static public IP address'],
-  ['gcp.disk.pd-standard.gb_month', 0.04, 'GB-month', 'GCP standard persistent disk'],
-  ['gcp.disk.pd-balanced.gb_month', 0.1, 'GB-month', 'GCP balanced persistent disk'],
-  ['gcp.disk.pd-ssd.gb_month', 0.17, 'GB-month', 'GCP SSD persistent disk'],
-  ['gcp.snapshot.gb_month', 0.026, 'GB-month', 'GCP standard snapshot storage'],
-  ['gcp.address.month', 7.3, 'month', 'GCP static external IP address not in use'],
-];
+import { LIST_PRICES } from '../src/scans/pricing/list-prices.js';
 
 /** The Scans module: cloud accounts, scans, orphaned resources, pricing, rule overrides, assistant history. */
 export class Scans1700000004000 implements MigrationInterface {
@@ -58,7 +28,9 @@ export class Scans1700000004000 implements MigrationInterface {
       "updated_at" timestamptz NOT NULL DEFAULT now(),
       CONSTRAINT "PK_cloud_accounts" PRIMARY KEY ("id")
     )`);
-    await q.query(`CREATE UNIQUE INDEX "UQ_cloud_accounts_owner_name" ON "cloud_accounts" ("owner_id", lower("name"))`);
+    await q.query(
+      `CREATE UNIQUE INDEX "UQ_cloud_accounts_owner_name" ON "cloud_accounts" ("owner_id", lower("name"))`,
+    );
     await q.query(
       `CREATE INDEX "IDX_cloud_accounts_schedule" ON "cloud_accounts" ("schedule_hour") WHERE "schedule_enabled" AND "is_active"`,
     );
@@ -115,7 +87,9 @@ export class Scans1700000004000 implements MigrationInterface {
       CONSTRAINT "PK_orphan_resources" PRIMARY KEY ("id"),
       CONSTRAINT "UQ_orphan_resources_scan_resource" UNIQUE ("scan_id", "resource_type", "resource_id")
     )`);
-    await q.query(`CREATE INDEX "IDX_orphan_resources_scan_cost" ON "orphan_resources" ("scan_id", "monthly_cost" DESC)`);
+    await q.query(
+      `CREATE INDEX "IDX_orphan_resources_scan_cost" ON "orphan_resources" ("scan_id", "monthly_cost" DESC)`,
+    );
     await q.query(
       `CREATE INDEX "IDX_orphan_resources_account_resource" ON "orphan_resources" ("account_id", "resource_type", "resource_id", "created_at" DESC)`,
     );
@@ -144,13 +118,11 @@ export class Scans1700000004000 implements MigrationInterface {
       CONSTRAINT "PK_scan_prices" PRIMARY KEY ("id"),
       CONSTRAINT "UQ_scan_prices_key_region" UNIQUE ("key", "region")
     )`);
-    for (const [key, usd, unit, description] of LIST_PRICES) {
-      await q.query(`INSERT INTO "scan_prices" ("key", "usd", "unit", "description") VALUES ($1, $2, $3, $4)`, [
-        key,
-        usd,
-        unit,
-        description,
-      ]);
+    for (const { key, usd, unit, description } of LIST_PRICES) {
+      await q.query(
+        `INSERT INTO "scan_prices" ("key", "usd", "unit", "description") VALUES ($1, $2, $3, $4)`,
+        [key, usd, unit, description],
+      );
     }
 
     await q.query(`CREATE TABLE "detection_rule_overrides" (
@@ -170,7 +142,9 @@ export class Scans1700000004000 implements MigrationInterface {
       "updated_at" timestamptz NOT NULL DEFAULT now(),
       CONSTRAINT "PK_chat_conversations" PRIMARY KEY ("id")
     )`);
-    await q.query(`CREATE INDEX "IDX_chat_conversations_owner" ON "chat_conversations" ("owner_id", "updated_at" DESC)`);
+    await q.query(
+      `CREATE INDEX "IDX_chat_conversations_owner" ON "chat_conversations" ("owner_id", "updated_at" DESC)`,
+    );
     await q.query(`CREATE TABLE "chat_messages" (
       "id" uuid NOT NULL DEFAULT gen_random_uuid(),
       "conversation_id" uuid NOT NULL REFERENCES "chat_conversations"("id") ON DELETE CASCADE,
@@ -180,8 +154,12 @@ export class Scans1700000004000 implements MigrationInterface {
       "created_at" timestamptz NOT NULL DEFAULT now(),
       CONSTRAINT "PK_chat_messages" PRIMARY KEY ("id")
     )`);
-    await q.query(`CREATE INDEX "IDX_chat_messages_conversation" ON "chat_messages" ("conversation_id", "created_at")`);
-    await q.query(`CREATE INDEX "IDX_chat_messages_owner_day" ON "chat_messages" ("owner_id", "created_at") WHERE "role" = 'user'`);
+    await q.query(
+      `CREATE INDEX "IDX_chat_messages_conversation" ON "chat_messages" ("conversation_id", "created_at")`,
+    );
+    await q.query(
+      `CREATE INDEX "IDX_chat_messages_owner_day" ON "chat_messages" ("owner_id", "created_at") WHERE "role" = 'user'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

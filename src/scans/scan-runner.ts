@@ -102,6 +102,7 @@ export class ScanRunner {
     const now = new Date();
     const errors: RegionError[] = [];
     const findings = new Map<string, Finding>();
+    const failedRegions = new Set<string>();
     let steps = 0;
     let lastWrite = 0;
     let writing: Promise<void> = Promise.resolve();
@@ -126,7 +127,10 @@ export class ScanRunner {
       regions.map((region) =>
         limit(async () => {
           if (cancel.signal.aborted) return;
-          const signal = AbortSignal.any([cancel.signal, AbortSignal.timeout(this.config.worker.regionTimeoutMs)]);
+          const signal = AbortSignal.any([
+            cancel.signal,
+            AbortSignal.timeout(this.config.worker.regionTimeoutMs),
+          ]);
           const ctx: RegionScanContext = {
             ...inputs,
             region,
@@ -144,14 +148,19 @@ export class ScanRunner {
           try {
             const result = await Promise.race([scanner.scanRegion(ctx), rejectOnAbort(signal)]);
             errors.push(...result.errors);
+            if (result.succeeded === 0 && result.errors.length > 0) failedRegions.add(region);
             for (const f of result.findings) findings.set(`${f.resourceType}:${f.resourceId}`, f);
           } catch (error) {
             if (cancel.signal.aborted) return;
+            failedRegions.add(region);
             const timedOut = signal.aborted;
             errors.push({
               region,
               ...(timedOut
-                ? { code: 'Timeout', message: `Region not finished within ${this.config.worker.regionTimeoutMs} ms` }
+                ? {
+                    code: 'Timeout',
+                    message: `Region not finished within ${this.config.worker.regionTimeoutMs} ms`,
+                  }
                 : describeError(error)),
             });
           }
@@ -162,7 +171,6 @@ export class ScanRunner {
     await writing;
     if (cancel.signal.aborted) throw new ScanCancelled('cancelled');
     scan.regionErrors = errors;
-    const failedRegions = new Set(errors.filter((e) => !e.step).map((e) => e.region));
     if (regions.length > 0 && failedRegions.size === regions.length)
       throw new Error(`Every region failed: ${errors.map((e) => `${e.region}: ${e.message}`).join('; ')}`);
     return [...findings.values()];
@@ -230,7 +238,11 @@ export class ScanRunner {
   }
 
   /** Marks an unfinished scan failed with a reason (also used when its worker died for good). */
-  async fail(scan: Scan, message: string, onProgress: ProgressListener = () => undefined): Promise<Scan | null> {
+  async fail(
+    scan: Scan,
+    message: string,
+    onProgress: ProgressListener = () => undefined,
+  ): Promise<Scan | null> {
     Object.assign(scan, { status: 'failed', errorMessage: message.slice(0, 2000), completedAt: new Date() });
     await this.scans.update(
       { id: scan.id, status: In(UNFINISHED) },

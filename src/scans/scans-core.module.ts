@@ -28,7 +28,15 @@ import { ScansService } from './scans.service.js';
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([CloudAccount, Scan, OrphanResource, Price, RuleOverride, Conversation, ChatMessage]),
+    TypeOrmModule.forFeature([
+      CloudAccount,
+      Scan,
+      OrphanResource,
+      Price,
+      RuleOverride,
+      Conversation,
+      ChatMessage,
+    ]),
     BullModule.registerQueueAsync({
       name: SCANS_QUEUE,
       inject: [ConfigService],

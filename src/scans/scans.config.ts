@@ -1,7 +1,12 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, Validate } from 'class-validator';
 import { ConfigOf, defineConfig, toBool } from '../config/env.js';
-import { EncryptionKeyConstraint, EncryptionKeyListConstraint, parseKey, parseKeyList } from './crypto/keys.js';
+import {
+  EncryptionKeyConstraint,
+  EncryptionKeyListConstraint,
+  parseKey,
+  parseKeyList,
+} from './crypto/keys.js';
 
 /** Cloud-waste scans: credential encryption, provider endpoints, the scan worker and the assistant. */
 export class ScansEnv {

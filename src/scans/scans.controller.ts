@@ -1,24 +1,34 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { ErrorBody } from '../common/errors/error-body.js';
-import { readEnv } from '../config/env.js';
-import { ListScansQueryDto, ResourceDto, ScanDetailDto, ScanDto, ScanPageDto, ScanSummaryDto, StartScanDto } from './dto/scan.dto.js';
-import { ScansEnv } from './scans.config.js';
+import {
+  ListScansQueryDto,
+  ResourceDto,
+  ScanDetailDto,
+  ScanDto,
+  ScanPageDto,
+  ScanSummaryDto,
+  StartScanDto,
+} from './dto/scan.dto.js';
+import { SCAN_REQUEST_LIMIT } from './scan-rate-limit.js';
 import { ScansService } from './scans.service.js';
 
 const DETAIL_RESOURCES = 100;
-
-/** Per user (not per IP): read when a request comes, so it follows the validated environment. */
-const scanLimit = {
-  limit: () => readEnv(ScansEnv, process.env).SCANS_RATE_LIMIT,
-  ttl: 60_000,
-  getTracker: (req: Record<string, unknown>) =>
-    `scans-user:${(req.user as AuthUser | undefined)?.id ?? String(req.ip)}`,
-};
 
 @ApiTags('scans')
 @ApiBearerAuth()
@@ -30,7 +40,7 @@ export class ScansController {
 
   @Post()
   @HttpCode(202)
-  @Throttle({ default: scanLimit })
+  @Throttle({ default: SCAN_REQUEST_LIMIT })
   @ApiOperation({ summary: 'Queue a scan of one of your accounts (10 per minute per user)' })
   @ApiResponse({ status: 202, type: ScanDto })
   @ApiResponse({ status: 400, type: ErrorBody, description: 'Inactive account' })
@@ -60,7 +70,10 @@ export class ScansController {
   @ApiOperation({ summary: 'A scan with its progress and its costliest resources' })
   @ApiResponse({ status: 200, type: ScanDetailDto })
   @ApiResponse({ status: 404, type: ErrorBody })
-  async get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<ScanDetailDto> {
+  async get(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<ScanDetailDto> {
     const scan = await this.scans.get(user.id, id);
     const resources = await this.scans.resourcesOf(scan.id, DETAIL_RESOURCES);
     return {
@@ -71,7 +84,9 @@ export class ScansController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'Cancel a pending or running scan (200 with the scan); delete a finished one (204)' })
+  @ApiOperation({
+    summary: 'Cancel a pending or running scan (200 with the scan); delete a finished one (204)',
+  })
   @ApiResponse({ status: 200, type: ScanDto, description: 'Cancelled' })
   @ApiResponse({ status: 204, description: 'Deleted with its resources' })
   @ApiResponse({ status: 404, type: ErrorBody })

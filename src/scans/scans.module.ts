@@ -13,7 +13,13 @@ import { ScansCoreModule } from './scans-core.module.js';
 /** CloudWaste: cloud accounts, queued scans for orphaned resources, costs, rules, reviews. */
 @Module({
   imports: [ScansCoreModule, RealtimeModule],
-  controllers: [AccountsController, ScansController, ResourcesController, RulesController, AdminScansController],
+  controllers: [
+    AccountsController,
+    ScansController,
+    ResourcesController,
+    RulesController,
+    AdminScansController,
+  ],
   providers: [ScanProcessor, ScheduledScansCron, AdminStatsService],
 })
 export class ScansModule {}

@@ -36,10 +36,16 @@ export class ScansService {
   async start(ownerId: string, accountId: string, type: ScanType = 'manual'): Promise<Scan> {
     const account = await this.accounts.get(ownerId, accountId);
     if (!account.isActive)
-      throw new ScansError(ScansErrorCode.ACCOUNT_INACTIVE, `Cloud account ${accountId} is inactive; activate it first`);
+      throw new ScansError(
+        ScansErrorCode.ACCOUNT_INACTIVE,
+        `Cloud account ${accountId} is inactive; activate it first`,
+      );
     const scan = await this.createPending(account, type);
     if (!scan)
-      throw new ScansError(ScansErrorCode.SCAN_ALREADY_RUNNING, `A scan of account ${accountId} is already under way`);
+      throw new ScansError(
+        ScansErrorCode.SCAN_ALREADY_RUNNING,
+        `A scan of account ${accountId} is already under way`,
+      );
     await this.enqueue(scan);
     return scan;
   }
@@ -47,10 +53,14 @@ export class ScansService {
   /** For the CLI: a pending scan that the caller then runs itself rather than through the queue. */
   async createForCli(accountId: string): Promise<{ scan: Scan; account: CloudAccount }> {
     const account = await this.accounts.getById(accountId);
-    if (!account) throw new ScansError(ScansErrorCode.ACCOUNT_NOT_FOUND, `Cloud account ${accountId} not found`);
+    if (!account)
+      throw new ScansError(ScansErrorCode.ACCOUNT_NOT_FOUND, `Cloud account ${accountId} not found`);
     const scan = await this.createPending(account, 'manual');
     if (!scan)
-      throw new ScansError(ScansErrorCode.SCAN_ALREADY_RUNNING, `A scan of account ${accountId} is already under way`);
+      throw new ScansError(
+        ScansErrorCode.SCAN_ALREADY_RUNNING,
+        `A scan of account ${accountId} is already under way`,
+      );
     return { scan, account };
   }
 
@@ -91,12 +101,13 @@ export class ScansService {
       .where('s.owner_id = :ownerId', { ownerId })
       .groupBy('s.status')
       .getRawMany();
-    const [latest]: Array<{ accounts: number; waste: string | null; orphans: number | null }> = await this.scans.query(
-      `SELECT count(*)::int AS accounts, sum(estimated_monthly_waste) AS waste, sum(orphans_found)::int AS orphans
+    const [latest]: Array<{ accounts: number; waste: string | null; orphans: number | null }> =
+      await this.scans.query(
+        `SELECT count(*)::int AS accounts, sum(estimated_monthly_waste) AS waste, sum(orphans_found)::int AS orphans
        FROM (SELECT DISTINCT ON (account_id) estimated_monthly_waste, orphans_found FROM scans
              WHERE owner_id = $1 AND status = 'completed' ORDER BY account_id, completed_at DESC) latest`,
-      [ownerId],
-    );
+        [ownerId],
+      );
     const last = await this.scans.findOne({ where: { ownerId }, order: { createdAt: 'DESC' } });
     const counts = Object.fromEntries(byStatus.map((r) => [r.status, r.count]));
     return {
@@ -119,7 +130,10 @@ export class ScansService {
    * An unfinished scan is cancelled (its worker notices at its next progress write); a finished one is deleted
    * with its resources. Returns what happened.
    */
-  async cancelOrDelete(ownerId: string, id: string): Promise<{ scan: Scan; action: 'cancelled' | 'deleted' }> {
+  async cancelOrDelete(
+    ownerId: string,
+    id: string,
+  ): Promise<{ scan: Scan; action: 'cancelled' | 'deleted' }> {
     const scan = await this.get(ownerId, id);
     const cancelled = await this.scans.update(
       { id, status: In(UNFINISHED) },
@@ -190,7 +204,8 @@ export class ScansService {
       );
     } catch (error) {
       // The partial unique index allows one unfinished scan per account.
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') return null;
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505')
+        return null;
       throw error;
     }
   }

@@ -1,11 +1,35 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
 import { PageQueryDto } from '../../common/pagination/pagination.js';
-import { AccountDto, AccountPageDto, CreateAccountDto, UpdateAccountDto, ValidationResultDto } from '../dto/account.dto.js';
+import {
+  AccountDto,
+  AccountPageDto,
+  CreateAccountDto,
+  UpdateAccountDto,
+  ValidationResultDto,
+} from '../dto/account.dto.js';
 import { CLOUD_PROVIDERS, type CloudProvider } from '../entities/cloud-account.entity.js';
 import { AccountsService } from './accounts.service.js';
 
@@ -45,7 +69,10 @@ export class AccountsController {
   @Get(':id')
   @ApiOperation({ summary: 'One account' })
   @ApiResponse({ status: 200, type: AccountDto })
-  async get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<AccountDto> {
+  async get(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<AccountDto> {
     return AccountDto.from(await this.accounts.get(user.id, id));
   }
 

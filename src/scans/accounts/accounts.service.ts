@@ -9,7 +9,12 @@ import { CloudAccount, type CloudProvider } from '../entities/cloud-account.enti
 import { ProviderRegistry } from '../providers/provider.registry.js';
 import { ProviderCallError, type CredentialsOf, type Identity } from '../providers/provider.js';
 import { ScansError, ScansErrorCode } from '../scans.errors.js';
-import { credentialsHint, identifierFromCredentials, parseCredentials, regionProblems } from './credentials.js';
+import {
+  credentialsHint,
+  identifierFromCredentials,
+  parseCredentials,
+  regionProblems,
+} from './credentials.js';
 
 const VALIDATE_TIMEOUT_MS = 15_000;
 
@@ -29,9 +34,11 @@ export class AccountsService {
     this.checkRegions(dto.provider, dto.regions);
     const accountIdentifier = dto.account_identifier ?? identifierFromCredentials(dto.provider, credentials);
     if (!accountIdentifier)
-      throw new ScansError(ScansErrorCode.INVALID_CREDENTIALS, 'account_identifier is required for aws accounts', [
-        { field: 'account_identifier', problems: ['missing: the 12-digit AWS account id'] },
-      ]);
+      throw new ScansError(
+        ScansErrorCode.INVALID_CREDENTIALS,
+        'account_identifier is required for aws accounts',
+        [{ field: 'account_identifier', problems: ['missing: the 12-digit AWS account id'] }],
+      );
     const id = randomUUID();
     const account = this.accounts.create({
       id,
@@ -48,7 +55,10 @@ export class AccountsService {
     return this.save(account);
   }
 
-  async list(ownerId: string, query: PageQueryDto & { provider?: CloudProvider }): Promise<Page<CloudAccount>> {
+  async list(
+    ownerId: string,
+    query: PageQueryDto & { provider?: CloudProvider },
+  ): Promise<Page<CloudAccount>> {
     const [items, total] = await this.accounts.findAndCount({
       where: { ownerId, ...(query.provider ? { provider: query.provider } : {}) },
       order: { createdAt: 'DESC' },
@@ -116,13 +126,18 @@ export class AccountsService {
     return this.accounts.findOneBy({ id });
   }
 
-  async credentialsOf<P extends CloudProvider>(account: CloudAccount & { provider: P }): Promise<CredentialsOf[P]> {
+  async credentialsOf<P extends CloudProvider>(
+    account: CloudAccount & { provider: P },
+  ): Promise<CredentialsOf[P]> {
     const row = await this.accounts
       .createQueryBuilder('a')
       .addSelect('a.credentialsCiphertext')
       .where('a.id = :id', { id: account.id })
       .getOneOrFail();
-    const plaintext = this.cipher.open({ ciphertext: row.credentialsCiphertext, keyId: row.credentialsKeyId }, row.id);
+    const plaintext = this.cipher.open(
+      { ciphertext: row.credentialsCiphertext, keyId: row.credentialsKeyId },
+      row.id,
+    );
     return JSON.parse(plaintext) as CredentialsOf[P];
   }
 
@@ -139,7 +154,9 @@ export class AccountsService {
    * Re-encrypts every account not sealed under the current key. Old keys must still be configured
    * (ENCRYPTION_PREVIOUS_KEYS) until this has run. Returns how many rows changed and which failed to open.
    */
-  async rotateKeys(onProgress?: (done: number, total: number) => void): Promise<{ rotated: number; failed: string[] }> {
+  async rotateKeys(
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ rotated: number; failed: string[] }> {
     const current = this.cipher.currentKeyId;
     const stale = await this.accounts
       .createQueryBuilder('a')
@@ -150,7 +167,10 @@ export class AccountsService {
     let rotated = 0;
     for (const [index, row] of stale.entries()) {
       try {
-        const plaintext = this.cipher.open({ ciphertext: row.credentialsCiphertext, keyId: row.credentialsKeyId }, row.id);
+        const plaintext = this.cipher.open(
+          { ciphertext: row.credentialsCiphertext, keyId: row.credentialsKeyId },
+          row.id,
+        );
         const sealed = this.cipher.seal(plaintext, row.id);
         // Only if nobody replaced the credentials meanwhile.
         const result = await this.accounts.update(
@@ -197,9 +217,15 @@ export class AccountsService {
     if (!dto) return {};
     const frequency = dto.frequency ?? 'daily';
     if (dto.enabled && frequency === 'weekly' && dto.day_of_week === undefined)
-      throw new ScansError(ScansErrorCode.INVALID_SCHEDULE, 'schedule.day_of_week is required for weekly scans');
+      throw new ScansError(
+        ScansErrorCode.INVALID_SCHEDULE,
+        'schedule.day_of_week is required for weekly scans',
+      );
     if (dto.enabled && frequency === 'monthly' && dto.day_of_month === undefined)
-      throw new ScansError(ScansErrorCode.INVALID_SCHEDULE, 'schedule.day_of_month is required for monthly scans');
+      throw new ScansError(
+        ScansErrorCode.INVALID_SCHEDULE,
+        'schedule.day_of_month is required for monthly scans',
+      );
     return {
       scheduleEnabled: dto.enabled,
       scheduleFrequency: frequency,
@@ -214,7 +240,10 @@ export class AccountsService {
       await this.accounts.save(account);
     } catch (error) {
       if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505')
-        throw new ScansError(ScansErrorCode.ACCOUNT_NAME_TAKEN, `You already have an account named '${account.name}'`);
+        throw new ScansError(
+          ScansErrorCode.ACCOUNT_NAME_TAKEN,
+          `You already have an account named '${account.name}'`,
+        );
       throw error;
     }
     return this.accounts.findOneByOrFail({ id: account.id });

@@ -8,7 +8,11 @@ type FieldCheck = [field: string, test: (v: unknown) => boolean, expectation: st
 
 const FIELDS: Record<CloudProvider, FieldCheck[]> = {
   aws: [
-    ['access_key_id', (v) => typeof v === 'string' && /^[A-Z0-9]{16,128}$/.test(v), 'an AWS access key id (AKIA...)'],
+    [
+      'access_key_id',
+      (v) => typeof v === 'string' && /^[A-Z0-9]{16,128}$/.test(v),
+      'an AWS access key id (AKIA...)',
+    ],
     [
       'secret_access_key',
       (v) => typeof v === 'string' && v.length >= 16 && v.length <= 256,
@@ -22,8 +26,16 @@ const FIELDS: Record<CloudProvider, FieldCheck[]> = {
     ['subscription_id', (v) => typeof v === 'string' && UUID.test(v), 'the subscription id, a UUID'],
   ],
   gcp: [
-    ['project_id', (v) => typeof v === 'string' && /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(v), 'a GCP project id'],
-    ['service_account_json', (v) => serviceAccount(v) !== undefined, 'a service-account key (JSON text or object)'],
+    [
+      'project_id',
+      (v) => typeof v === 'string' && /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(v),
+      'a GCP project id',
+    ],
+    [
+      'service_account_json',
+      (v) => serviceAccount(v) !== undefined,
+      'a service-account key (JSON text or object)',
+    ],
   ],
 };
 
@@ -38,7 +50,11 @@ function serviceAccount(value: unknown): GcpServiceAccount | undefined {
   }
   const key = parsed as Partial<GcpServiceAccount> | null;
   if (!key || typeof key !== 'object') return undefined;
-  if (key.type !== 'service_account' || typeof key.client_email !== 'string' || typeof key.private_key !== 'string')
+  if (
+    key.type !== 'service_account' ||
+    typeof key.client_email !== 'string' ||
+    typeof key.private_key !== 'string'
+  )
     return undefined;
   return key as GcpServiceAccount;
 }
@@ -101,7 +117,10 @@ export function credentialsHint<P extends CloudProvider>(provider: P, credential
 }
 
 /** The provider's own account id found in the credentials, when they carry one. */
-export function identifierFromCredentials<P extends CloudProvider>(provider: P, credentials: CredentialsOf[P]) {
+export function identifierFromCredentials<P extends CloudProvider>(
+  provider: P,
+  credentials: CredentialsOf[P],
+) {
   if (provider === 'azure') return (credentials as CredentialsOf['azure']).subscription_id;
   if (provider === 'gcp') return (credentials as CredentialsOf['gcp']).project_id;
   return undefined;

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiOperation,
+  ApiProperty,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Roles } from '../../auth/decorators/access.decorator.js';
 import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
@@ -12,7 +19,8 @@ import { AdminStatsService } from './admin-stats.service.js';
 
 export class PriceDto {
   @ApiProperty({ example: 'aws.ebs.gp3.gb_month' }) key: string;
-  @ApiProperty({ example: '*', description: '* for the list price, else the region it overrides' }) region: string;
+  @ApiProperty({ example: '*', description: '* for the list price, else the region it overrides' })
+  region: string;
   @ApiProperty({ example: 0.08 }) usd: number;
   @ApiProperty({ example: 'GB-month' }) unit: string;
   @ApiProperty() description: string;
@@ -43,7 +51,9 @@ export class AdminScansController {
   ) {}
 
   @Get('scans/stats')
-  @ApiOperation({ summary: 'Accounts by provider, scans by status, waste in the latest scans, the last 24 hours' })
+  @ApiOperation({
+    summary: 'Accounts by provider, scans by status, waste in the latest scans, the last 24 hours',
+  })
   scanStats() {
     return this.stats.stats();
   }

@@ -40,7 +40,8 @@ export class AdminStatsService {
       last_24h: {
         scans: recent[0].scans,
         failed: recent[0].failed,
-        average_duration_seconds: recent[0].avg_seconds === null ? null : Number(Number(recent[0].avg_seconds).toFixed(2)),
+        average_duration_seconds:
+          recent[0].avg_seconds === null ? null : Number(Number(recent[0].avg_seconds).toFixed(2)),
       },
     };
   }

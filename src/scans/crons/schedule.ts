@@ -11,11 +11,17 @@ export function hourStart(at: Date): Date {
 export function isScheduleDue(
   account: Pick<
     CloudAccount,
-    'scheduleEnabled' | 'isActive' | 'scheduleFrequency' | 'scheduleHour' | 'scheduleDayOfWeek' | 'scheduleDayOfMonth'
+    | 'scheduleEnabled'
+    | 'isActive'
+    | 'scheduleFrequency'
+    | 'scheduleHour'
+    | 'scheduleDayOfWeek'
+    | 'scheduleDayOfMonth'
   >,
   hour: Date,
 ): boolean {
-  if (!account.scheduleEnabled || !account.isActive || account.scheduleHour !== hour.getUTCHours()) return false;
+  if (!account.scheduleEnabled || !account.isActive || account.scheduleHour !== hour.getUTCHours())
+    return false;
   switch (account.scheduleFrequency) {
     case 'daily':
       return true;

@@ -41,7 +41,9 @@ export class CredentialsCipher {
     const decipher = createDecipheriv(ALGORITHM, this.key(sealed.keyId), Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(boundTo));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
   }
 
   private key(id: string): Buffer {

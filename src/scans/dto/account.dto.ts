@@ -17,7 +17,12 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageMetaDto } from '../../common/pagination/pagination.js';
-import { CLOUD_PROVIDERS, CloudAccount, type CloudProvider, type ScheduleFrequency } from '../entities/cloud-account.entity.js';
+import {
+  CLOUD_PROVIDERS,
+  CloudAccount,
+  type CloudProvider,
+  type ScheduleFrequency,
+} from '../entities/cloud-account.entity.js';
 
 export class ScheduleDto {
   @ApiProperty({ description: 'Run scheduled scans of this account' })
@@ -92,7 +97,10 @@ export class CreateAccountDto {
   @ApiProperty({
     description:
       'aws: {access_key_id, secret_access_key}; azure: {tenant_id, client_id, client_secret, subscription_id}; gcp: {project_id, service_account_json}',
-    example: { access_key_id: 'AKIAIOSFODNN7EXAMPLE', secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+    example: {
+      access_key_id: 'AKIAIOSFODNN7EXAMPLE',
+      secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    },
   })
   @IsObject()
   credentials: Record<string, unknown>;
@@ -165,7 +173,10 @@ export class AccountDto {
   @ApiProperty({ type: [String] }) regions: string[];
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty() is_active: boolean;
-  @ApiProperty({ example: 'access key AKIA…MPLE, secret ****EY', description: 'Masked; secrets are never returned' })
+  @ApiProperty({
+    example: 'access key AKIA…MPLE, secret ****EY',
+    description: 'Masked; secrets are never returned',
+  })
   credentials_hint: string;
   @ApiProperty({ type: ScheduleViewDto }) schedule: ScheduleViewDto;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_scan_at: string | null;

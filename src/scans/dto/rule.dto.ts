@@ -40,7 +40,10 @@ export class UpdateRuleDto {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ example: { min_age_days: 14 }, description: 'Validated against the rule parameters' })
+  @ApiPropertyOptional({
+    example: { min_age_days: 14 },
+    description: 'Validated against the rule parameters',
+  })
   @IsOptional()
   @IsObject()
   parameters?: Record<string, unknown>;

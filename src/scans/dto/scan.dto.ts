@@ -1,8 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination/pagination.js';
-import { OrphanResource, RESOURCE_STATUSES, type ResourceStatus } from '../entities/orphan-resource.entity.js';
+import {
+  OrphanResource,
+  RESOURCE_STATUSES,
+  type ResourceStatus,
+} from '../entities/orphan-resource.entity.js';
 import { Scan, SCAN_STATUSES, type ScanStatus, type ScanType } from '../entities/scan.entity.js';
 
 export class StartScanDto {
@@ -48,7 +63,8 @@ export class ScanDto {
   @ApiProperty({ example: 123.45 }) estimated_monthly_waste: number;
   @ApiProperty({ type: [RegionErrorDto] }) region_errors: RegionErrorDto[];
   @ApiProperty({ nullable: true, type: String }) error_message: string | null;
-  @ApiProperty({ description: 'Times a worker started it (more than 1 after a worker died)' }) attempts: number;
+  @ApiProperty({ description: 'Times a worker started it (more than 1 after a worker died)' })
+  attempts: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) started_at: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) completed_at: string | null;
   @ApiProperty({ nullable: true, type: Number }) duration_seconds: number | null;
@@ -93,8 +109,14 @@ export class ResourceDto {
   @ApiProperty() region: string;
   @ApiProperty({ example: 8.0 }) monthly_cost: number;
   @ApiProperty({
-    description: 'age_days, reason, confidence (low|medium|high|critical), cost_breakdown and per-type details',
-    example: { age_days: 120, reason: 'Unattached; no I/O for 120 days', confidence: 'critical', cost_breakdown: [] },
+    description:
+      'age_days, reason, confidence (low|medium|high|critical), cost_breakdown and per-type details',
+    example: {
+      age_days: 120,
+      reason: 'Unattached; no I/O for 120 days',
+      confidence: 'critical',
+      cost_breakdown: [],
+    },
   })
   metadata: Record<string, unknown>;
   @ApiProperty({ enum: RESOURCE_STATUSES }) status: ResourceStatus;

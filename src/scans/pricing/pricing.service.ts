@@ -1,14 +1,25 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Price } from '../entities/price.entity.js';
 import { ScansError, ScansErrorCode } from '../scans.errors.js';
+import { LIST_PRICES } from './list-prices.js';
 import { PriceBook } from './price-book.js';
 
 /** The pricing table: list prices seeded by the migration, per-region overrides set by admins. */
 @Injectable()
-export class PricingService {
+export class PricingService implements OnModuleInit {
   constructor(@InjectRepository(Price) private readonly prices: Repository<Price>) {}
+
+  /** List prices missing from the table (a key added since the migration, an emptied table) are put back. */
+  async onModuleInit(): Promise<void> {
+    await this.prices
+      .createQueryBuilder()
+      .insert()
+      .values(LIST_PRICES.map((p) => ({ ...p, region: '*' })))
+      .orIgnore()
+      .execute();
+  }
 
   async book(): Promise<PriceBook> {
     return new PriceBook(await this.prices.find());
@@ -30,8 +41,10 @@ export class PricingService {
   }
 
   async removeOverride(key: string, region: string): Promise<void> {
-    if (region === '*') throw new ScansError(ScansErrorCode.PRICE_NOT_FOUND, 'List prices cannot be removed, only changed');
+    if (region === '*')
+      throw new ScansError(ScansErrorCode.PRICE_NOT_FOUND, 'List prices cannot be removed, only changed');
     const result = await this.prices.delete({ key, region });
-    if (!result.affected) throw new ScansError(ScansErrorCode.PRICE_NOT_FOUND, `No override of '${key}' in ${region}`);
+    if (!result.affected)
+      throw new ScansError(ScansErrorCode.PRICE_NOT_FOUND, `No override of '${key}' in ${region}`);
   }
 }

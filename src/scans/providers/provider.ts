@@ -53,6 +53,14 @@ export interface RegionScanResult {
   findings: Finding[];
   /** Steps that failed while the rest of the region went on. */
   errors: RegionError[];
+  /** Steps that answered; a region where none did counts as failed. */
+  succeeded: number;
+}
+
+/** What a region's steps have produced so far. */
+export interface StepTally {
+  errors: RegionError[];
+  succeeded: number;
 }
 
 /** One account's scanner: SDK clients are created once per region and reused by every step; `close` frees them. */
@@ -88,16 +96,18 @@ export class ProviderCallError extends Error {
 /** Runs `fn`; on failure records `{region, step, code, message}` and yields undefined, so the region goes on. */
 export async function guardedStep<T>(
   ctx: RegionScanContext,
-  errors: RegionError[],
+  tally: StepTally,
   step: string,
   fn: () => Promise<T>,
 ): Promise<T | undefined> {
   ctx.step(step);
   try {
-    return await fn();
+    const result = await fn();
+    tally.succeeded += 1;
+    return result;
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    errors.push({ region: ctx.region, step, ...describeError(error) });
+    tally.errors.push({ region: ctx.region, step, ...describeError(error) });
     return undefined;
   }
 }

@@ -24,7 +24,8 @@ export class ResourcesController {
 
   @Get()
   @ApiOperation({
-    summary: 'Orphaned resources, costliest first; by default those of the latest completed scan of each account',
+    summary:
+      'Orphaned resources, costliest first; by default those of the latest completed scan of each account',
   })
   @ApiResponse({ status: 200, type: ResourcePageDto })
   async list(@CurrentUser() user: AuthUser, @Query() query: ListResourcesQueryDto): Promise<ResourcePageDto> {
@@ -51,7 +52,10 @@ export class ResourcesController {
   @ApiOperation({ summary: 'One resource' })
   @ApiResponse({ status: 200, type: ResourceDto })
   @ApiResponse({ status: 404, type: ErrorBody })
-  async get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<ResourceDto> {
+  async get(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<ResourceDto> {
     return ResourceDto.from(await this.resources.get(user.id, id));
   }
 
@@ -70,7 +74,10 @@ export class ResourcesController {
   @Patch(':id/ignore')
   @ApiOperation({ summary: 'Ignore: it stays ignored in later scans' })
   @ApiResponse({ status: 200, type: ResourceDto })
-  async ignore(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<ResourceDto> {
+  async ignore(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<ResourceDto> {
     return ResourceDto.from(await this.resources.update(user.id, id, { status: 'ignored' }));
   }
 

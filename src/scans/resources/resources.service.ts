@@ -104,7 +104,8 @@ export class ResourcesService {
     if (filter.status) qb.andWhere('r.status = :status', { status: filter.status });
     if (filter.resource_type) qb.andWhere('r.resource_type = :type', { type: filter.resource_type });
     if (filter.region) qb.andWhere('r.region = :region', { region: filter.region });
-    if (filter.min_cost !== undefined) qb.andWhere('r.monthly_cost >= :minCost', { minCost: filter.min_cost });
+    if (filter.min_cost !== undefined)
+      qb.andWhere('r.monthly_cost >= :minCost', { minCost: filter.min_cost });
     return qb;
   }
 }

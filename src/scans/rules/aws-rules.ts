@@ -33,7 +33,9 @@ export function ebsVolumeCost(volume: Volume, region: string, prices: PriceBook)
       );
   }
   if (type === 'io1' || type === 'io2')
-    lines.push(costLine(prices, region, `aws.ebs.${type}.iops_month`, volume.Iops ?? 0, `${type} provisioned IOPS`));
+    lines.push(
+      costLine(prices, region, `aws.ebs.${type}.iops_month`, volume.Iops ?? 0, `${type} provisioned IOPS`),
+    );
   return lines;
 }
 
@@ -55,7 +57,8 @@ export function classifyActivity(
   }
   const idleDays = daysSince(lastActivity, ctx.now) ?? 0;
   return {
-    activity: idleDays <= ctx.settings.params.recently_abandoned_days ? 'recently_abandoned' : 'long_abandoned',
+    activity:
+      idleDays <= ctx.settings.params.recently_abandoned_days ? 'recently_abandoned' : 'long_abandoned',
     idleDays,
   };
 }
@@ -66,7 +69,11 @@ export function isVolumeCandidate(volume: Volume, ctx: RuleContext): boolean {
   return volume.State === 'available' && age !== null && age >= ctx.settings.params.min_age_days;
 }
 
-export function unattachedVolume(volume: Volume, lastActivity: Date | null, ctx: RuleContext): Finding | null {
+export function unattachedVolume(
+  volume: Volume,
+  lastActivity: Date | null,
+  ctx: RuleContext,
+): Finding | null {
   if (!isVolumeCandidate(volume, ctx)) return null;
   const ageDays = daysSince(volume.CreateTime, ctx.now) as number;
   const { activity, idleDays } = classifyActivity(lastActivity, ageDays, ctx);
@@ -108,7 +115,11 @@ export function unassociatedAddress(address: Address, firstSeenIdle: Date, ctx: 
     ageDays,
     reason: `Not associated with any instance or network interface for at least ${ageDays} days`,
     costs: [costLine(ctx.prices, ctx.region, 'aws.eip.month', 1, 'Elastic IP')],
-    details: { public_ip: address.PublicIp, domain: address.Domain, first_seen_idle_at: firstSeenIdle.toISOString() },
+    details: {
+      public_ip: address.PublicIp,
+      domain: address.Domain,
+      first_seen_idle_at: firstSeenIdle.toISOString(),
+    },
   });
 }
 
@@ -131,8 +142,20 @@ export function orphanedSnapshot(
     ageDays,
     reason: `Source volume ${snapshot.VolumeId ?? '(unknown)'} no longer exists; ${ageDays} days old; backs no AMI`,
     // Snapshots are incremental: the full volume size is an upper bound of what is billed.
-    costs: [costLine(ctx.prices, ctx.region, 'aws.ebs.snapshot.gb_month', snapshot.VolumeSize ?? 0, 'snapshot (GB, upper bound)')],
-    details: { source_volume_id: snapshot.VolumeId, size_gb: snapshot.VolumeSize, started_at: snapshot.StartTime?.toISOString() },
+    costs: [
+      costLine(
+        ctx.prices,
+        ctx.region,
+        'aws.ebs.snapshot.gb_month',
+        snapshot.VolumeSize ?? 0,
+        'snapshot (GB, upper bound)',
+      ),
+    ],
+    details: {
+      source_volume_id: snapshot.VolumeId,
+      size_gb: snapshot.VolumeSize,
+      started_at: snapshot.StartTime?.toISOString(),
+    },
   });
 }
 
@@ -151,11 +174,16 @@ export function stoppedInstance(
   const since = stoppedSince(instance);
   const stoppedDays = daysSince(since, ctx.now);
   if (stoppedDays === null || stoppedDays < ctx.settings.params.min_stopped_days) return null;
-  const volumeIds = (instance.BlockDeviceMappings ?? []).flatMap((m) => (m.Ebs?.VolumeId ? [m.Ebs.VolumeId] : []));
+  const volumeIds = (instance.BlockDeviceMappings ?? []).flatMap((m) =>
+    m.Ebs?.VolumeId ? [m.Ebs.VolumeId] : [],
+  );
   const costs = volumeIds.flatMap((id) => {
     const volume = volumesById.get(id);
     return volume
-      ? ebsVolumeCost(volume, ctx.region, ctx.prices).map((line) => ({ ...line, item: `${id}: ${line.item}` }))
+      ? ebsVolumeCost(volume, ctx.region, ctx.prices).map((line) => ({
+          ...line,
+          item: `${id}: ${line.item}`,
+        }))
       : [];
   });
   return finding({
@@ -166,7 +194,11 @@ export function stoppedInstance(
     ageDays: stoppedDays,
     reason: `Stopped for ${stoppedDays} days; its ${volumeIds.length} EBS volume(s) are still billed`,
     costs,
-    details: { instance_type: instance.InstanceType, stopped_at: since?.toISOString(), volume_ids: volumeIds },
+    details: {
+      instance_type: instance.InstanceType,
+      stopped_at: since?.toISOString(),
+      volume_ids: volumeIds,
+    },
   });
 }
 
@@ -176,7 +208,11 @@ export interface LoadBalancerUsage {
   healthyTargets: number;
 }
 
-export function idleLoadBalancer(lb: LoadBalancer, usage: LoadBalancerUsage, ctx: RuleContext): Finding | null {
+export function idleLoadBalancer(
+  lb: LoadBalancer,
+  usage: LoadBalancerUsage,
+  ctx: RuleContext,
+): Finding | null {
   if (lb.Type !== 'application' && lb.Type !== 'network') return null;
   if (lb.State?.Code !== 'active') return null;
   const ageDays = daysSince(lb.CreatedTime, ctx.now);

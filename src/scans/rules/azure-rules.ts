@@ -5,13 +5,20 @@ import { daysSince } from './confidence.js';
 import { costLine, finding, type Finding } from './finding.js';
 
 /** Azure ARM ids are case-insensitive. */
-const sameId = (a: string | undefined, b: string | undefined) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
+const sameId = (a: string | undefined, b: string | undefined) =>
+  !!a && !!b && a.toLowerCase() === b.toLowerCase();
 
 export function azureDiskCost(disk: Disk, ctx: RuleContext) {
   const sku = disk.sku?.name ?? 'Standard_LRS';
   // Zone-redundant SKUs are priced like their locally redundant counterparts here (a lower bound).
   const priced = sku.replace(/_ZRS$/, '_LRS');
-  return costLine(ctx.prices, ctx.region, `azure.disk.${priced}.gb_month`, disk.diskSizeGB ?? 0, `${sku} disk (GB)`);
+  return costLine(
+    ctx.prices,
+    ctx.region,
+    `azure.disk.${priced}.gb_month`,
+    disk.diskSizeGB ?? 0,
+    `${sku} disk (GB)`,
+  );
 }
 
 export function unattachedAzureDisk(disk: Disk, ctx: RuleContext): Finding | null {
@@ -30,7 +37,11 @@ export function unattachedAzureDisk(disk: Disk, ctx: RuleContext): Finding | nul
   });
 }
 
-export function unassociatedAzureIp(ip: PublicIPAddress, firstSeenIdle: Date, ctx: RuleContext): Finding | null {
+export function unassociatedAzureIp(
+  ip: PublicIPAddress,
+  firstSeenIdle: Date,
+  ctx: RuleContext,
+): Finding | null {
   if (ip.ipConfiguration || ip.natGateway) return null;
   const ageDays = daysSince(firstSeenIdle, ctx.now) as number;
   if (ageDays < ctx.settings.params.min_age_days) return null;
@@ -48,7 +59,11 @@ export function unassociatedAzureIp(ip: PublicIPAddress, firstSeenIdle: Date, ct
   });
 }
 
-export function oldAzureSnapshot(snapshot: Snapshot, existingDiskIds: string[], ctx: RuleContext): Finding | null {
+export function oldAzureSnapshot(
+  snapshot: Snapshot,
+  existingDiskIds: string[],
+  ctx: RuleContext,
+): Finding | null {
   const ageDays = daysSince(snapshot.timeCreated, ctx.now);
   if (ageDays === null || ageDays < ctx.settings.params.min_age_days) return null;
   const source = snapshot.creationData?.sourceResourceId;
@@ -61,7 +76,13 @@ export function oldAzureSnapshot(snapshot: Snapshot, existingDiskIds: string[], 
     ageDays,
     reason: sourceGone ? `Source disk is gone; ${ageDays} days old` : `${ageDays} days old`,
     costs: [
-      costLine(ctx.prices, ctx.region, 'azure.disk.snapshot.gb_month', snapshot.diskSizeGB ?? 0, 'snapshot (GB)'),
+      costLine(
+        ctx.prices,
+        ctx.region,
+        'azure.disk.snapshot.gb_month',
+        snapshot.diskSizeGB ?? 0,
+        'snapshot (GB)',
+      ),
     ],
     details: { source_disk_id: source, source_gone: sourceGone, incremental: snapshot.incremental },
   });
@@ -87,7 +108,14 @@ export function deallocatedAzureVm(vm: VirtualMachine, disks: Disk[], ctx: RuleC
     region: ctx.region,
     ageDays: stoppedDays,
     reason: `Deallocated for ${stoppedDays} days; its ${own.length} managed disk(s) are still billed`,
-    costs: own.map((disk) => ({ ...azureDiskCost(disk, ctx), item: `${disk.name}: ${disk.sku?.name ?? 'disk'}` })),
-    details: { vm_size: vm.hardwareProfile?.vmSize, deallocated_at: since?.toISOString(), disk_ids: own.map((d) => d.id) },
+    costs: own.map((disk) => ({
+      ...azureDiskCost(disk, ctx),
+      item: `${disk.name}: ${disk.sku?.name ?? 'disk'}`,
+    })),
+    details: {
+      vm_size: vm.hardwareProfile?.vmSize,
+      deallocated_at: since?.toISOString(),
+      disk_ids: own.map((d) => d.id),
+    },
   });
 }

@@ -95,7 +95,8 @@ export const RULES: RuleDefinition[] = [
     resourceType: 'nat_gateway',
     provider: 'aws',
     title: 'Idle NAT gateway',
-    description: 'NAT gateways that moved almost no traffic (CloudWatch BytesOutToDestination + BytesInFromDestination)',
+    description:
+      'NAT gateways that moved almost no traffic (CloudWatch BytesOutToDestination + BytesInFromDestination)',
     parameters: [
       minAge(7, 'NAT gateways'),
       {
@@ -145,7 +146,8 @@ export const RULES: RuleDefinition[] = [
     parameters: [
       {
         name: 'min_stopped_days',
-        description: 'Only report VMs deallocated for at least this many days (time of the last state change)',
+        description:
+          'Only report VMs deallocated for at least this many days (time of the last state change)',
         type: 'integer',
         min: 0,
         max: 3650,
@@ -217,7 +219,8 @@ export function parameterProblems(rule: RuleDefinition, params: Record<string, u
       continue;
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${name}: must be a number`);
-    else if (spec.type === 'integer' && !Number.isInteger(value)) problems.push(`${name}: must be an integer`);
+    else if (spec.type === 'integer' && !Number.isInteger(value))
+      problems.push(`${name}: must be an integer`);
     else if (value < spec.min || value > spec.max)
       problems.push(`${name}: must be between ${spec.min} and ${spec.max}`);
   }

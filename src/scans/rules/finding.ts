@@ -15,7 +15,13 @@ export interface Finding {
 export const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** A priced quantity: `quantity` units of `key` in `region`. */
-export function costLine(prices: PriceBook, region: string, key: string, quantity: number, item = key): CostLine {
+export function costLine(
+  prices: PriceBook,
+  region: string,
+  key: string,
+  quantity: number,
+  item = key,
+): CostLine {
   const unitPrice = prices.price(key, region);
   return { item, quantity, unit_price: unitPrice, monthly: round2(quantity * unitPrice) };
 }

@@ -9,7 +9,8 @@ type Snapshot = protos.google.cloud.compute.v1.ISnapshot;
 type Instance = protos.google.cloud.compute.v1.IInstance;
 
 /** The last path segment of a GCP resource URL (`.../diskTypes/pd-ssd` -> `pd-ssd`). */
-export const lastSegment = (url: string | null | undefined) => (url ? url.slice(url.lastIndexOf('/') + 1) : '');
+export const lastSegment = (url: string | null | undefined) =>
+  url ? url.slice(url.lastIndexOf('/') + 1) : '';
 
 /** `us-central1-a` -> `us-central1`. */
 export const regionOfZone = (zone: string) => zone.replace(/-[a-z]$/, '');
@@ -73,12 +74,24 @@ export function oldGcpSnapshot(snapshot: Snapshot, ctx: RuleContext): Finding | 
     region: ctx.region,
     ageDays,
     reason: `${ageDays} days old`,
-    costs: [costLine(ctx.prices, ctx.region, 'gcp.snapshot.gb_month', Math.round(gb * 100) / 100, 'snapshot storage (GB)')],
+    costs: [
+      costLine(
+        ctx.prices,
+        ctx.region,
+        'gcp.snapshot.gb_month',
+        Math.round(gb * 100) / 100,
+        'snapshot storage (GB)',
+      ),
+    ],
     details: { source_disk: snapshot.sourceDisk, storage_locations: snapshot.storageLocations },
   });
 }
 
-export function stoppedGcpInstance(instance: Instance, disksByUrl: Map<string, Disk>, ctx: RuleContext): Finding | null {
+export function stoppedGcpInstance(
+  instance: Instance,
+  disksByUrl: Map<string, Disk>,
+  ctx: RuleContext,
+): Finding | null {
   if (instance.status !== 'TERMINATED') return null;
   const stoppedDays = daysSince(instance.lastStopTimestamp, ctx.now);
   if (stoppedDays === null || stoppedDays < ctx.settings.params.min_stopped_days) return null;

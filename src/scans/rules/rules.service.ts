@@ -3,7 +3,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { RuleOverride } from '../entities/rule-override.entity.js';
 import { ScansError, ScansErrorCode } from '../scans.errors.js';
-import { mergeSettings, parameterProblems, RULES, RULES_BY_TYPE, type EffectiveRules, type RuleDefinition } from './catalog.js';
+import {
+  mergeSettings,
+  parameterProblems,
+  RULES,
+  RULES_BY_TYPE,
+  type EffectiveRules,
+  type RuleDefinition,
+} from './catalog.js';
 
 export interface EffectiveRule {
   rule: RuleDefinition;

@@ -21,7 +21,6 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Inject, Injectable } from '@nestjs/common';
 import pLimit from 'p-limit';
-import type { RegionError } from '../../entities/scan.entity.js';
 import {
   idleLoadBalancer,
   idleNatGateway,
@@ -45,6 +44,7 @@ import {
   type Identity,
   type RegionScanContext,
   type RegionScanResult,
+  type StepTally,
 } from '../provider.js';
 
 const DAY_S = 86_400;
@@ -60,7 +60,10 @@ const REJECTED_CODES = new Set([
 ]);
 
 /** Pages through a `NextToken`/`Marker` API until the provider says there is no more. */
-async function allPages<P>(fetch: (token: string | undefined) => Promise<P>, next: (page: P) => string | undefined) {
+async function allPages<P>(
+  fetch: (token: string | undefined) => Promise<P>,
+  next: (page: P) => string | undefined,
+) {
   const pages: P[] = [];
   let token: string | undefined;
   do {
@@ -120,7 +123,11 @@ export class AwsProvider implements CloudProviderAdapter<'aws'> {
 export function toProviderError(error: unknown): ProviderCallError {
   const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   if (e?.name && REJECTED_CODES.has(e.name))
-    return new ProviderCallError(`AWS rejected the credentials: ${e.message}`, 'rejected_credentials', e.name);
+    return new ProviderCallError(
+      `AWS rejected the credentials: ${e.message}`,
+      'rejected_credentials',
+      e.name,
+    );
   return new ProviderCallError(`AWS did not answer: ${e?.message ?? String(error)}`, 'unreachable', e?.name);
 }
 
@@ -159,16 +166,18 @@ class AwsScanner implements CloudScanner {
   async scanRegion(ctx: RegionScanContext): Promise<RegionScanResult> {
     const { ec2, elb, cloudwatch } = this.clientsFor(ctx.region);
     const opts = { abortSignal: ctx.signal };
-    const errors: RegionError[] = [];
+    const tally: StepTally = { errors: [], succeeded: 0 };
     const findings: Finding[] = [];
     const limit = pLimit(this.requestConcurrency);
     const ruleCtx = (type: string): RuleContext | undefined => {
       const settings = ctx.rules.get(type) ?? defaultSettings(RULES_BY_TYPE.get(type)!);
-      return settings.enabled ? { region: ctx.region, now: ctx.now, prices: ctx.prices, settings } : undefined;
+      return settings.enabled
+        ? { region: ctx.region, now: ctx.now, prices: ctx.prices, settings }
+        : undefined;
     };
     const add = (f: Finding | null) => f && findings.push(f);
 
-    const volumes = await guardedStep(ctx, errors, 'ec2:DescribeVolumes', async () => {
+    const volumes = await guardedStep(ctx, tally, 'ec2:DescribeVolumes', async () => {
       const pages = await allPages(
         (NextToken) => ec2.send(new DescribeVolumesCommand({ MaxResults: PAGE_SIZE, NextToken }), opts),
         (p) => p.NextToken,
@@ -181,7 +190,7 @@ class AwsScanner implements CloudScanner {
     const volumeRule = ruleCtx('ebs_volume');
     if (volumes && volumeRule) {
       const candidates = volumes.filter((v) => isVolumeCandidate(v, volumeRule));
-      await guardedStep(ctx, errors, 'cloudwatch:GetMetricStatistics(AWS/EBS)', () =>
+      await guardedStep(ctx, tally, 'cloudwatch:GetMetricStatistics(AWS/EBS)', () =>
         Promise.all(
           candidates.map((volume) =>
             limit(async () => {
@@ -195,7 +204,7 @@ class AwsScanner implements CloudScanner {
 
     const addressRule = ruleCtx('elastic_ip');
     if (addressRule) {
-      await guardedStep(ctx, errors, 'ec2:DescribeAddresses', async () => {
+      await guardedStep(ctx, tally, 'ec2:DescribeAddresses', async () => {
         const addresses = (await ec2.send(new DescribeAddressesCommand({}), opts)).Addresses ?? [];
         ctx.step('ec2:DescribeAddresses', addresses.length);
         const idle = addresses.filter((a) => !a.AssociationId && !a.InstanceId && !a.NetworkInterfaceId);
@@ -213,7 +222,7 @@ class AwsScanner implements CloudScanner {
     const snapshotRule = ruleCtx('ebs_snapshot');
     // Without the volume list, "source volume gone" cannot be judged: skip rather than report every snapshot.
     if (snapshotRule && volumes) {
-      await guardedStep(ctx, errors, 'ec2:DescribeSnapshots', async () => {
+      await guardedStep(ctx, tally, 'ec2:DescribeSnapshots', async () => {
         const [snapshotPages, imagePages] = await Promise.all([
           allPages(
             (NextToken) =>
@@ -238,13 +247,14 @@ class AwsScanner implements CloudScanner {
             .flatMap((m) => (m.Ebs?.SnapshotId ? [m.Ebs.SnapshotId] : [])),
         );
         const volumeIds = new Set(volumesById.keys());
-        for (const snapshot of snapshots) add(orphanedSnapshot(snapshot, volumeIds, amiSnapshots, snapshotRule));
+        for (const snapshot of snapshots)
+          add(orphanedSnapshot(snapshot, volumeIds, amiSnapshots, snapshotRule));
       });
     }
 
     const instanceRule = ruleCtx('ec2_instance');
     if (instanceRule) {
-      await guardedStep(ctx, errors, 'ec2:DescribeInstances', async () => {
+      await guardedStep(ctx, tally, 'ec2:DescribeInstances', async () => {
         const pages = await allPages(
           (NextToken) =>
             ec2.send(
@@ -257,7 +267,9 @@ class AwsScanner implements CloudScanner {
             ),
           (p) => p.NextToken,
         );
-        const instances: Instance[] = pages.flatMap((p) => (p.Reservations ?? []).flatMap((r) => r.Instances ?? []));
+        const instances: Instance[] = pages.flatMap((p) =>
+          (p.Reservations ?? []).flatMap((r) => r.Instances ?? []),
+        );
         ctx.step('ec2:DescribeInstances', instances.length);
         for (const instance of instances) add(stoppedInstance(instance, volumesById, instanceRule));
       });
@@ -265,7 +277,7 @@ class AwsScanner implements CloudScanner {
 
     const natRule = ruleCtx('nat_gateway');
     if (natRule) {
-      await guardedStep(ctx, errors, 'ec2:DescribeNatGateways', async () => {
+      await guardedStep(ctx, tally, 'ec2:DescribeNatGateways', async () => {
         const pages = await allPages(
           (NextToken) =>
             ec2.send(
@@ -293,7 +305,7 @@ class AwsScanner implements CloudScanner {
 
     const lbRule = ruleCtx('load_balancer');
     if (lbRule) {
-      await guardedStep(ctx, errors, 'elbv2:DescribeLoadBalancers', async () => {
+      await guardedStep(ctx, tally, 'elbv2:DescribeLoadBalancers', async () => {
         const pages = await allPages(
           (Marker) => elb.send(new DescribeLoadBalancersCommand({ PageSize: 400, Marker }), opts),
           (p) => p.NextMarker,
@@ -307,7 +319,7 @@ class AwsScanner implements CloudScanner {
         );
       });
     }
-    return { findings, errors };
+    return { findings, ...tally };
   }
 
   /** The most recent day with read or write operations within the lookback window, or null. */
@@ -331,7 +343,8 @@ class AwsScanner implements CloudScanner {
     );
     let last: Date | null = null;
     for (const point of points.flat())
-      if ((point.Sum ?? 0) > 0 && point.Timestamp && (!last || point.Timestamp > last)) last = point.Timestamp;
+      if ((point.Sum ?? 0) > 0 && point.Timestamp && (!last || point.Timestamp > last))
+        last = point.Timestamp;
     return last;
   }
 
@@ -359,7 +372,13 @@ class AwsScanner implements CloudScanner {
   private async datapoints(
     cloudwatch: CloudWatchClient,
     ctx: RegionScanContext,
-    q: { namespace: string; metric: string; dimension: { Name: string; Value: string }; days: number; period: number },
+    q: {
+      namespace: string;
+      metric: string;
+      dimension: { Name: string; Value: string };
+      days: number;
+      period: number;
+    },
   ): Promise<Datapoint[]> {
     const result = await cloudwatch.send(
       new GetMetricStatisticsCommand({
@@ -397,7 +416,10 @@ class AwsScanner implements CloudScanner {
     const groups = groupPages.flatMap((p) => p.TargetGroups ?? []);
     let healthyTargets = 0;
     for (const group of groups) {
-      const health = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: group.TargetGroupArn }), opts);
+      const health = await elb.send(
+        new DescribeTargetHealthCommand({ TargetGroupArn: group.TargetGroupArn }),
+        opts,
+      );
       healthyTargets += (health.TargetHealthDescriptions ?? []).filter(
         (d) => d.TargetHealth?.State === 'healthy',
       ).length;

@@ -2,7 +2,6 @@ import { ComputeManagementClient, type Disk, type Snapshot, type VirtualMachine 
 import { NetworkManagementClient, type PublicIPAddress } from '@azure/arm-network';
 import { ClientSecretCredential } from '@azure/identity';
 import { Inject, Injectable } from '@nestjs/common';
-import type { RegionError } from '../../entities/scan.entity.js';
 import type { RuleContext } from '../../rules/aws-rules.js';
 import {
   deallocatedAzureVm,
@@ -22,6 +21,7 @@ import {
   type Identity,
   type RegionScanContext,
   type RegionScanResult,
+  type StepTally,
 } from '../provider.js';
 
 const MANAGEMENT_SCOPE = 'https://management.azure.com/.default';
@@ -50,17 +50,30 @@ export class AzureProvider implements CloudProviderAdapter<'azure'> {
   constructor(@Inject(scansConfig.KEY) private readonly config: ScansConfig) {}
 
   credential(credentials: AzureCredentials): ClientSecretCredential {
-    return new ClientSecretCredential(credentials.tenant_id, credentials.client_id, credentials.client_secret, {
-      authorityHost: this.config.azure.authorityHost,
-    });
+    return new ClientSecretCredential(
+      credentials.tenant_id,
+      credentials.client_id,
+      credentials.client_secret,
+      {
+        authorityHost: this.config.azure.authorityHost,
+      },
+    );
   }
 
   clients(credentials: AzureCredentials) {
     const credential = this.credential(credentials);
     const endpoint = this.config.azure.endpoint;
     return {
-      compute: new ComputeManagementClient(credential, credentials.subscription_id, endpoint ? { endpoint } : {}),
-      network: new NetworkManagementClient(credential, credentials.subscription_id, endpoint ? { endpoint } : {}),
+      compute: new ComputeManagementClient(
+        credential,
+        credentials.subscription_id,
+        endpoint ? { endpoint } : {},
+      ),
+      network: new NetworkManagementClient(
+        credential,
+        credentials.subscription_id,
+        endpoint ? { endpoint } : {},
+      ),
     };
   }
 
@@ -77,8 +90,16 @@ export class AzureProvider implements CloudProviderAdapter<'azure'> {
     } catch (error) {
       const e = error as { name?: string; statusCode?: number; message?: string };
       if (e.name === 'AuthenticationError' || e.statusCode === 401 || e.statusCode === 403)
-        throw new ProviderCallError(`Azure rejected the credentials: ${e.message}`, 'rejected_credentials', e.name);
-      throw new ProviderCallError(`Azure did not answer: ${e.message ?? String(error)}`, 'unreachable', e.name);
+        throw new ProviderCallError(
+          `Azure rejected the credentials: ${e.message}`,
+          'rejected_credentials',
+          e.name,
+        );
+      throw new ProviderCallError(
+        `Azure did not answer: ${e.message ?? String(error)}`,
+        'unreachable',
+        e.name,
+      );
     }
   }
 
@@ -90,7 +111,9 @@ export class AzureProvider implements CloudProviderAdapter<'azure'> {
 class AzureScanner implements CloudScanner {
   private inventory?: Promise<Inventory>;
 
-  constructor(private readonly clients: { compute: ComputeManagementClient; network: NetworkManagementClient }) {}
+  constructor(
+    private readonly clients: { compute: ComputeManagementClient; network: NetworkManagementClient },
+  ) {}
 
   close(): void {
     this.inventory = undefined;
@@ -109,16 +132,18 @@ class AzureScanner implements CloudScanner {
   }
 
   async scanRegion(ctx: RegionScanContext): Promise<RegionScanResult> {
-    const errors: RegionError[] = [];
+    const tally: StepTally = { errors: [], succeeded: 0 };
     const findings: Finding[] = [];
-    const inventory = await guardedStep(ctx, errors, 'azure:list', () => this.load(ctx.signal));
-    if (!inventory) return { findings, errors };
+    const inventory = await guardedStep(ctx, tally, 'azure:list', () => this.load(ctx.signal));
+    if (!inventory) return { findings, ...tally };
     const here = <T extends { location?: string }>(items: T[]) =>
       items.filter((i) => i.location?.toLowerCase() === ctx.region.toLowerCase());
     const disks = here(inventory.disks);
     const ruleCtx = (type: string): RuleContext | undefined => {
       const settings = ctx.rules.get(type) ?? defaultSettings(RULES_BY_TYPE.get(type)!);
-      return settings.enabled ? { region: ctx.region, now: ctx.now, prices: ctx.prices, settings } : undefined;
+      return settings.enabled
+        ? { region: ctx.region, now: ctx.now, prices: ctx.prices, settings }
+        : undefined;
     };
     const add = (f: Finding | null) => f && findings.push(f);
     ctx.step('azure:disks', disks.length);
@@ -130,7 +155,8 @@ class AzureScanner implements CloudScanner {
     const snapshots = here(inventory.snapshots);
     ctx.step('azure:snapshots', snapshots.length);
     const diskIds = inventory.disks.map((d) => d.id as string);
-    if (snapshotRule) for (const snapshot of snapshots) add(oldAzureSnapshot(snapshot, diskIds, snapshotRule));
+    if (snapshotRule)
+      for (const snapshot of snapshots) add(oldAzureSnapshot(snapshot, diskIds, snapshotRule));
 
     const vmRule = ruleCtx('azure_vm');
     const vms = here(inventory.vms);
@@ -142,9 +168,12 @@ class AzureScanner implements CloudScanner {
     ctx.step('azure:publicIPAddresses', ips.length);
     if (ipRule) {
       const idle = ips.filter((ip) => !ip.ipConfiguration && !ip.natGateway);
-      const firstSeen = await ctx.sightings('azure_public_ip', idle.map((ip) => ip.id as string));
+      const firstSeen = await ctx.sightings(
+        'azure_public_ip',
+        idle.map((ip) => ip.id as string),
+      );
       for (const ip of idle) add(unassociatedAzureIp(ip, firstSeen.get(ip.id as string) ?? ctx.now, ipRule));
     }
-    return { findings, errors };
+    return { findings, ...tally };
   }
 }

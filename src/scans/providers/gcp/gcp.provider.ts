@@ -1,6 +1,12 @@
-import { AddressesClient, DisksClient, InstancesClient, ProjectsClient, SnapshotsClient, type protos } from '@google-cloud/compute';
+import {
+  AddressesClient,
+  DisksClient,
+  InstancesClient,
+  ProjectsClient,
+  SnapshotsClient,
+  type protos,
+} from '@google-cloud/compute';
 import { Inject, Injectable } from '@nestjs/common';
-import type { RegionError } from '../../entities/scan.entity.js';
 import type { RuleContext } from '../../rules/aws-rules.js';
 import { RULES_BY_TYPE, defaultSettings } from '../../rules/catalog.js';
 import type { Finding } from '../../rules/finding.js';
@@ -21,6 +27,7 @@ import {
   type Identity,
   type RegionScanContext,
   type RegionScanResult,
+  type StepTally,
 } from '../provider.js';
 
 type Disk = protos.google.cloud.compute.v1.IDisk;
@@ -121,7 +128,10 @@ class GcpScanner implements CloudScanner {
     const project = this.project;
     this.inventory ??= (async () => {
       const [disks, addresses, instances] = await Promise.all([
-        this.aggregated<Disk>(this.disks.aggregatedListAsync({ project }) as AsyncIterable<[string, Record<string, unknown>]>, 'disks'),
+        this.aggregated<Disk>(
+          this.disks.aggregatedListAsync({ project }) as AsyncIterable<[string, Record<string, unknown>]>,
+          'disks',
+        ),
         this.aggregated<Address>(
           this.addresses.aggregatedListAsync({ project }) as AsyncIterable<[string, Record<string, unknown>]>,
           'addresses',
@@ -139,14 +149,16 @@ class GcpScanner implements CloudScanner {
   }
 
   async scanRegion(ctx: RegionScanContext): Promise<RegionScanResult> {
-    const errors: RegionError[] = [];
+    const tally: StepTally = { errors: [], succeeded: 0 };
     const findings: Finding[] = [];
-    const inventory = await guardedStep(ctx, errors, 'gcp:aggregatedList', () => this.load());
-    if (!inventory) return { findings, errors };
+    const inventory = await guardedStep(ctx, tally, 'gcp:aggregatedList', () => this.load());
+    if (!inventory) return { findings, ...tally };
     const here = <T>(items: T[]) => items.filter((i) => (i as { __region?: string }).__region === ctx.region);
     const ruleCtx = (type: string): RuleContext | undefined => {
       const settings = ctx.rules.get(type) ?? defaultSettings(RULES_BY_TYPE.get(type)!);
-      return settings.enabled ? { region: ctx.region, now: ctx.now, prices: ctx.prices, settings } : undefined;
+      return settings.enabled
+        ? { region: ctx.region, now: ctx.now, prices: ctx.prices, settings }
+        : undefined;
     };
     const add = (f: Finding | null) => f && findings.push(f);
 
@@ -164,7 +176,9 @@ class GcpScanner implements CloudScanner {
     // runner keeps one finding per resource.
     const snapshotRule = ruleCtx('gcp_snapshot');
     const snapshots = inventory.snapshots.filter((s) =>
-      (s.storageLocations ?? []).some((location) => ctx.region.startsWith(location) || location === ctx.region),
+      (s.storageLocations ?? []).some(
+        (location) => ctx.region.startsWith(location) || location === ctx.region,
+      ),
     );
     ctx.step('gcp:snapshots', snapshots.length);
     if (snapshotRule) for (const snapshot of snapshots) add(oldGcpSnapshot(snapshot, snapshotRule));
@@ -173,7 +187,8 @@ class GcpScanner implements CloudScanner {
     ctx.step('gcp:instances', instances.length);
     const instanceRule = ruleCtx('gcp_instance');
     const disksByUrl = new Map(inventory.disks.map((d) => [d.selfLink ?? '', d]));
-    if (instanceRule) for (const instance of instances) add(stoppedGcpInstance(instance, disksByUrl, instanceRule));
-    return { findings, errors };
+    if (instanceRule)
+      for (const instance of instances) add(stoppedGcpInstance(instance, disksByUrl, instanceRule));
+    return { findings, ...tally };
   }
 }
