@@ -77,8 +77,8 @@ export interface FakeAwsOptions {
   regions: Record<string, FakeRegion>;
   /** Largest page served, whatever MaxResults asks (forces pagination in tests). */
   pageSize?: number;
-  /** Answer the first call of each action in each region with a throttling error. */
-  throttleFirstCall?: boolean;
+  /** Answer the first call of each of these actions in each region with a throttling error. */
+  throttleFirstCall?: string[];
   /** Latency added to every answer. */
   delayMs?: number;
 }
@@ -202,7 +202,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       );
     }
     const key = `${region} ${action}`;
-    if (options.throttleFirstCall && !throttled.has(key)) {
+    if (options.throttleFirstCall?.includes(action) && !throttled.has(key)) {
       throttled.add(key);
       if (service === 'ec2') return queryError(503, 'RequestLimitExceeded', 'Request limit exceeded.');
       return queryError(400, 'Throttling', 'Rate exceeded');

@@ -143,7 +143,8 @@ export function estate(): FakeAwsOptions {
     accessKeyId: ACCESS_KEY_ID,
     accountId: ACCOUNT_ID,
     pageSize: 2,
-    throttleFirstCall: true,
+    // One action of each wire format (EC2 XML, CloudWatch JSON, ELBv2 XML) is throttled once per region.
+    throttleFirstCall: ['DescribeVolumes', 'GetMetricStatistics', 'DescribeLoadBalancers'],
     regions: {
       'us-east-1': usEast,
       'eu-west-1': {
