@@ -14,7 +14,7 @@ const NEW_KEY = Buffer.alloc(32, 7).toString('hex');
 
 let fake: FakeAws;
 let world: FakeAwsOptions;
-let apps: AppProcess[] = [];
+const apps: AppProcess[] = [];
 let env: Record<string, string>;
 
 beforeAll(async () => {
