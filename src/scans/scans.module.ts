@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
+import { AnthropicClient } from './chat/anthropic.client.js';
+import { ChatController } from './chat/chat.controller.js';
+import { ChatService } from './chat/chat.service.js';
+import { GdprController } from './gdpr/gdpr.controller.js';
+import { GdprService } from './gdpr/gdpr.service.js';
 import { AccountsController } from './accounts/accounts.controller.js';
 import { AdminScansController } from './admin/admin-scans.controller.js';
 import { AdminStatsService } from './admin/admin-stats.service.js';
@@ -12,14 +18,23 @@ import { ScansCoreModule } from './scans-core.module.js';
 
 /** CloudWaste: cloud accounts, queued scans for orphaned resources, costs, rules, reviews. */
 @Module({
-  imports: [ScansCoreModule, RealtimeModule],
+  imports: [ScansCoreModule, RealtimeModule, AuthModule],
   controllers: [
     AccountsController,
     ScansController,
     ResourcesController,
     RulesController,
     AdminScansController,
+    ChatController,
+    GdprController,
   ],
-  providers: [ScanProcessor, ScheduledScansCron, AdminStatsService],
+  providers: [
+    ScanProcessor,
+    ScheduledScansCron,
+    AdminStatsService,
+    AnthropicClient,
+    ChatService,
+    GdprService,
+  ],
 })
 export class ScansModule {}
