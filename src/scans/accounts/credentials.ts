@@ -94,7 +94,9 @@ export function parseCredentials<P extends CloudProvider>(provider: P, input: un
 }
 
 const mask = (value: string, head: number, tail: number) =>
-  value.length <= head + tail ? '*'.repeat(value.length) : `${value.slice(0, head)}…${value.slice(-tail)}`;
+  value.length <= head + tail
+    ? '*'.repeat(value.length)
+    : `${value.slice(0, head)}…${tail > 0 ? value.slice(-tail) : ''}`;
 
 /** What the API shows in place of the credentials: enough to recognise them, nothing to use. */
 export function credentialsHint<P extends CloudProvider>(provider: P, credentials: CredentialsOf[P]): string {
