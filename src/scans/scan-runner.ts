@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { DataSource, In, Repository, type QueryDeepPartialEntity } from 'typeorm';
 import { AccountsService } from './accounts/accounts.service.js';
@@ -78,7 +79,7 @@ export class ScanRunner {
     try {
       const credentials = await this.accounts.credentialsOf(account);
       const [rules, prices] = await Promise.all([this.rules.effective(scan.ownerId), this.pricing.book()]);
-      scanner = this.providers.get(account.provider).openScanner(credentials as never);
+      scanner = await this.providers.get(account.provider).openScanner(credentials as never);
       const findings = await this.scanRegions(scan, account, scanner, { rules, prices }, onProgress);
       return await this.complete(scan, account, findings, onProgress);
     } catch (error) {
@@ -99,6 +100,7 @@ export class ScanRunner {
   ): Promise<Finding[]> {
     const regions = account.regions;
     const cancel = new AbortController();
+    setMaxListeners(regions.length * 2 + 8, cancel.signal);
     const now = new Date();
     const errors: RegionError[] = [];
     const findings = new Map<string, Finding>();
@@ -131,6 +133,8 @@ export class ScanRunner {
             cancel.signal,
             AbortSignal.timeout(this.config.worker.regionTimeoutMs),
           ]);
+          // Every in-flight SDK request of the region listens on it (CloudWatch runs two per volume at once).
+          setMaxListeners(this.config.worker.requestConcurrency * 4 + 16, signal);
           const ctx: RegionScanContext = {
             ...inputs,
             region,

@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { Inject, Injectable } from '@nestjs/common';
 import { scansConfig, type ScansConfig } from '../scans.config.js';
 
@@ -16,19 +16,13 @@ export interface Reply {
 /** Anthropic's Messages API through @anthropic-ai/sdk, streamed; base URL configurable (ANTHROPIC_BASE_URL). */
 @Injectable()
 export class AnthropicClient {
-  private readonly client?: Anthropic;
+  /** Created on first use: a replica whose users never chat does not load the SDK. */
+  private client?: Promise<Anthropic>;
 
-  constructor(@Inject(scansConfig.KEY) private readonly config: ScansConfig) {
-    if (config.chat.apiKey)
-      this.client = new Anthropic({
-        apiKey: config.chat.apiKey,
-        baseURL: config.chat.baseUrl,
-        maxRetries: 2,
-      });
-  }
+  constructor(@Inject(scansConfig.KEY) private readonly config: ScansConfig) {}
 
   get configured(): boolean {
-    return this.client !== undefined;
+    return !!this.config.chat.apiKey;
   }
 
   async stream(
@@ -37,8 +31,12 @@ export class AnthropicClient {
     onText: (delta: string) => void,
     signal: AbortSignal,
   ): Promise<Reply> {
-    if (!this.client) throw new Error('ANTHROPIC_API_KEY is not set');
-    const stream = this.client.messages.stream(
+    const { apiKey, baseUrl } = this.config.chat;
+    if (!apiKey) throw new Error('ANTHROPIC_API_KEY is not set');
+    this.client ??= import('@anthropic-ai/sdk').then(
+      ({ default: Sdk }) => new Sdk({ apiKey, baseURL: baseUrl, maxRetries: 2 }),
+    );
+    const stream = (await this.client).messages.stream(
       { model: this.config.chat.model, max_tokens: this.config.chat.maxTokens, system, messages: turns },
       { signal },
     );

@@ -6,6 +6,7 @@ import { Repository } from 'typeorm';
 import { readEnv } from '../../config/env.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
 import { Scan } from '../entities/scan.entity.js';
+import { PricingService } from '../pricing/pricing.service.js';
 import { ScanRunner } from '../scan-runner.js';
 import { ScansEnv } from '../scans.config.js';
 import { ScansService } from '../scans.service.js';
@@ -23,10 +24,14 @@ export class ScanProcessor implements OnApplicationBootstrap {
     private readonly runner: ScanRunner,
     private readonly scans: ScansService,
     private readonly realtime: RealtimeService,
+    private readonly pricing: PricingService,
     @InjectRepository(Scan) private readonly scanRepo: Repository<Scan>,
   ) {}
 
   onApplicationBootstrap(): void {
+    void this.pricing
+      .ensureListPrices()
+      .catch((e: Error) => this.logger.error({ err: e }, 'Could not restore the list prices'));
     // A scan whose worker died while this replica was down must not wait an hour for the next tick to be settled.
     void this.scans
       .reconcileAbandoned(ABANDONED_AFTER_MS)

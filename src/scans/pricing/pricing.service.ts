@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Price } from '../entities/price.entity.js';
@@ -8,11 +8,14 @@ import { PriceBook } from './price-book.js';
 
 /** The pricing table: list prices seeded by the migration, per-region overrides set by admins. */
 @Injectable()
-export class PricingService implements OnModuleInit {
+export class PricingService {
   constructor(@InjectRepository(Price) private readonly prices: Repository<Price>) {}
 
-  /** List prices missing from the table (a key added since the migration, an emptied table) are put back. */
-  async onModuleInit(): Promise<void> {
+  /**
+   * List prices missing from the table (a key added since the migration, an emptied table) are put back. Run by
+   * the HTTP app at start-up, not by the CLI (whose `migrate` runs before the table exists).
+   */
+  async ensureListPrices(): Promise<void> {
     await this.prices
       .createQueryBuilder()
       .insert()
@@ -21,8 +24,9 @@ export class PricingService implements OnModuleInit {
       .execute();
   }
 
+  /** The prices in force: the table over the built-in list prices (so a missing row never prices at zero). */
   async book(): Promise<PriceBook> {
-    return new PriceBook(await this.prices.find());
+    return new PriceBook([...LIST_PRICES.map((p) => ({ ...p, region: '*' })), ...(await this.prices.find())]);
   }
 
   async list(): Promise<Price[]> {

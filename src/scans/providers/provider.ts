@@ -75,11 +75,14 @@ export interface Identity {
   accountIdentifier: string;
 }
 
-/** What every cloud provider offers the scans: a cheap identity check and a scanner. */
+/**
+ * What every cloud provider offers the scans: a cheap identity check and a scanner. SDKs are loaded on first use
+ * (together they weigh several hundred MB).
+ */
 export interface CloudProviderAdapter<P extends CloudProvider = CloudProvider> {
   readonly provider: P;
   verifyIdentity(credentials: CredentialsOf[P], signal?: AbortSignal): Promise<Identity>;
-  openScanner(credentials: CredentialsOf[P]): CloudScanner;
+  openScanner(credentials: CredentialsOf[P]): Promise<CloudScanner>;
 }
 
 /** A provider call failed in a way the caller should see (bad credentials, unreachable endpoint). */

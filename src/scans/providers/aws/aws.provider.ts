@@ -1,24 +1,6 @@
-import { CloudWatchClient, GetMetricStatisticsCommand, type Datapoint } from '@aws-sdk/client-cloudwatch';
-import {
-  DescribeAddressesCommand,
-  DescribeImagesCommand,
-  DescribeInstancesCommand,
-  DescribeNatGatewaysCommand,
-  DescribeSnapshotsCommand,
-  DescribeVolumesCommand,
-  EC2Client,
-  type Instance,
-  type Volume,
-} from '@aws-sdk/client-ec2';
-import {
-  DescribeListenersCommand,
-  DescribeLoadBalancersCommand,
-  DescribeTargetGroupsCommand,
-  DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
-  type LoadBalancer,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { CloudWatchClient, Datapoint } from '@aws-sdk/client-cloudwatch';
+import type { EC2Client, Instance, Volume } from '@aws-sdk/client-ec2';
+import type { ElasticLoadBalancingV2Client, LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Inject, Injectable } from '@nestjs/common';
 import pLimit from 'p-limit';
 import {
@@ -48,6 +30,25 @@ import {
 } from '../provider.js';
 
 const DAY_S = 86_400;
+
+/**
+ * The AWS SDK clients, loaded on first use: they weigh about 100 MB of memory, which a replica that never scans
+ * AWS should not pay.
+ */
+interface AwsSdk {
+  ec2: typeof import('@aws-sdk/client-ec2');
+  elb: typeof import('@aws-sdk/client-elastic-load-balancing-v2');
+  cloudwatch: typeof import('@aws-sdk/client-cloudwatch');
+  sts: typeof import('@aws-sdk/client-sts');
+}
+let sdkLoading: Promise<AwsSdk> | undefined;
+const loadSdk = (): Promise<AwsSdk> =>
+  (sdkLoading ??= Promise.all([
+    import('@aws-sdk/client-ec2'),
+    import('@aws-sdk/client-elastic-load-balancing-v2'),
+    import('@aws-sdk/client-cloudwatch'),
+    import('@aws-sdk/client-sts'),
+  ]).then(([ec2, elb, cloudwatch, sts]) => ({ ec2, elb, cloudwatch, sts })));
 const PAGE_SIZE = 500;
 const REJECTED_CODES = new Set([
   'InvalidClientTokenId',
@@ -104,6 +105,7 @@ export class AwsProvider implements CloudProviderAdapter<'aws'> {
   }
 
   async verifyIdentity(credentials: AwsCredentials, signal?: AbortSignal): Promise<Identity> {
+    const { STSClient, GetCallerIdentityCommand } = (await loadSdk()).sts;
     const sts = new STSClient(this.clientConfig(credentials, 'us-east-1'));
     try {
       const identity = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
@@ -115,8 +117,8 @@ export class AwsProvider implements CloudProviderAdapter<'aws'> {
     }
   }
 
-  openScanner(credentials: AwsCredentials): CloudScanner {
-    return new AwsScanner(credentials, this, this.config.worker.requestConcurrency);
+  async openScanner(credentials: AwsCredentials): Promise<CloudScanner> {
+    return new AwsScanner(await loadSdk(), credentials, this, this.config.worker.requestConcurrency);
   }
 }
 
@@ -135,6 +137,7 @@ class AwsScanner implements CloudScanner {
   private readonly clients = new Map<string, RegionClients>();
 
   constructor(
+    private readonly sdk: AwsSdk,
     private readonly credentials: AwsCredentials,
     private readonly provider: AwsProvider,
     private readonly requestConcurrency: number,
@@ -145,9 +148,9 @@ class AwsScanner implements CloudScanner {
     if (!clients) {
       const config = this.provider.clientConfig(this.credentials, region);
       clients = {
-        ec2: new EC2Client(config),
-        elb: new ElasticLoadBalancingV2Client(config),
-        cloudwatch: new CloudWatchClient(config),
+        ec2: new this.sdk.ec2.EC2Client(config),
+        elb: new this.sdk.elb.ElasticLoadBalancingV2Client(config),
+        cloudwatch: new this.sdk.cloudwatch.CloudWatchClient(config),
       };
       this.clients.set(region, clients);
     }
@@ -165,6 +168,15 @@ class AwsScanner implements CloudScanner {
 
   async scanRegion(ctx: RegionScanContext): Promise<RegionScanResult> {
     const { ec2, elb, cloudwatch } = this.clientsFor(ctx.region);
+    const {
+      DescribeAddressesCommand,
+      DescribeImagesCommand,
+      DescribeInstancesCommand,
+      DescribeNatGatewaysCommand,
+      DescribeSnapshotsCommand,
+      DescribeVolumesCommand,
+    } = this.sdk.ec2;
+    const { DescribeLoadBalancersCommand } = this.sdk.elb;
     const opts = { abortSignal: ctx.signal };
     const tally: StepTally = { errors: [], succeeded: 0 };
     const findings: Finding[] = [];
@@ -381,7 +393,7 @@ class AwsScanner implements CloudScanner {
     },
   ): Promise<Datapoint[]> {
     const result = await cloudwatch.send(
-      new GetMetricStatisticsCommand({
+      new this.sdk.cloudwatch.GetMetricStatisticsCommand({
         Namespace: q.namespace,
         MetricName: q.metric,
         Dimensions: [q.dimension],
@@ -401,6 +413,8 @@ class AwsScanner implements CloudScanner {
     ctx: RegionScanContext,
   ): Promise<LoadBalancerUsage> {
     const opts = { abortSignal: ctx.signal };
+    const { DescribeListenersCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand } =
+      this.sdk.elb;
     const LoadBalancerArn = lb.LoadBalancerArn;
     const [listenerPages, groupPages] = await Promise.all([
       allPages(

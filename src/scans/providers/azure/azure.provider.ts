@@ -1,6 +1,6 @@
-import { ComputeManagementClient, type Disk, type Snapshot, type VirtualMachine } from '@azure/arm-compute';
-import { NetworkManagementClient, type PublicIPAddress } from '@azure/arm-network';
-import { ClientSecretCredential } from '@azure/identity';
+import type { ComputeManagementClient, Disk, Snapshot, VirtualMachine } from '@azure/arm-compute';
+import type { NetworkManagementClient, PublicIPAddress } from '@azure/arm-network';
+import type { ClientSecretCredential } from '@azure/identity';
 import { Inject, Injectable } from '@nestjs/common';
 import type { RuleContext } from '../../rules/aws-rules.js';
 import {
@@ -26,6 +26,20 @@ import {
 
 const MANAGEMENT_SCOPE = 'https://management.azure.com/.default';
 
+/** The Azure SDKs, loaded on first use (about 100 MB of memory). */
+interface AzureSdk {
+  compute: typeof import('@azure/arm-compute');
+  network: typeof import('@azure/arm-network');
+  identity: typeof import('@azure/identity');
+}
+let sdkLoading: Promise<AzureSdk> | undefined;
+const loadSdk = (): Promise<AzureSdk> =>
+  (sdkLoading ??= Promise.all([
+    import('@azure/arm-compute'),
+    import('@azure/arm-network'),
+    import('@azure/identity'),
+  ]).then(([compute, network, identity]) => ({ compute, network, identity })));
+
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);
@@ -49,8 +63,8 @@ export class AzureProvider implements CloudProviderAdapter<'azure'> {
 
   constructor(@Inject(scansConfig.KEY) private readonly config: ScansConfig) {}
 
-  credential(credentials: AzureCredentials): ClientSecretCredential {
-    return new ClientSecretCredential(
+  credential(sdk: AzureSdk, credentials: AzureCredentials): ClientSecretCredential {
+    return new sdk.identity.ClientSecretCredential(
       credentials.tenant_id,
       credentials.client_id,
       credentials.client_secret,
@@ -60,27 +74,21 @@ export class AzureProvider implements CloudProviderAdapter<'azure'> {
     );
   }
 
-  clients(credentials: AzureCredentials) {
-    const credential = this.credential(credentials);
+  clients(sdk: AzureSdk, credentials: AzureCredentials) {
+    const credential = this.credential(sdk, credentials);
     const endpoint = this.config.azure.endpoint;
+    const options = endpoint ? { endpoint } : {};
     return {
-      compute: new ComputeManagementClient(
-        credential,
-        credentials.subscription_id,
-        endpoint ? { endpoint } : {},
-      ),
-      network: new NetworkManagementClient(
-        credential,
-        credentials.subscription_id,
-        endpoint ? { endpoint } : {},
-      ),
+      compute: new sdk.compute.ComputeManagementClient(credential, credentials.subscription_id, options),
+      network: new sdk.network.NetworkManagementClient(credential, credentials.subscription_id, options),
     };
   }
 
   async verifyIdentity(credentials: AzureCredentials, signal?: AbortSignal): Promise<Identity> {
+    const sdk = await loadSdk();
     try {
-      await this.credential(credentials).getToken(MANAGEMENT_SCOPE, { abortSignal: signal });
-      const { compute } = this.clients(credentials);
+      await this.credential(sdk, credentials).getToken(MANAGEMENT_SCOPE, { abortSignal: signal });
+      const { compute } = this.clients(sdk, credentials);
       // One page of disks: proves the principal can read the subscription.
       await compute.disks.list({ abortSignal: signal }).byPage().next();
       return {
@@ -103,8 +111,8 @@ export class AzureProvider implements CloudProviderAdapter<'azure'> {
     }
   }
 
-  openScanner(credentials: AzureCredentials): CloudScanner {
-    return new AzureScanner(this.clients(credentials));
+  async openScanner(credentials: AzureCredentials): Promise<CloudScanner> {
+    return new AzureScanner(this.clients(await loadSdk(), credentials));
   }
 }
 

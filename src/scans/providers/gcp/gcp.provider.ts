@@ -1,10 +1,9 @@
-import {
+import type {
   AddressesClient,
   DisksClient,
   InstancesClient,
-  ProjectsClient,
+  protos,
   SnapshotsClient,
-  type protos,
 } from '@google-cloud/compute';
 import { Inject, Injectable } from '@nestjs/common';
 import type { RuleContext } from '../../rules/aws-rules.js';
@@ -34,6 +33,11 @@ type Disk = protos.google.cloud.compute.v1.IDisk;
 type Address = protos.google.cloud.compute.v1.IAddress;
 type Snapshot = protos.google.cloud.compute.v1.ISnapshot;
 type Instance = protos.google.cloud.compute.v1.IInstance;
+
+/** @google-cloud/compute, loaded on first use (about 140 MB of memory). */
+type GcpSdk = typeof import('@google-cloud/compute');
+let sdkLoading: Promise<GcpSdk> | undefined;
+const loadSdk = (): Promise<GcpSdk> => (sdkLoading ??= import('@google-cloud/compute'));
 
 interface Inventory {
   disks: Disk[];
@@ -69,7 +73,7 @@ export class GcpProvider implements CloudProviderAdapter<'gcp'> {
   }
 
   async verifyIdentity(credentials: GcpCredentials): Promise<Identity> {
-    const projects = new ProjectsClient(this.clientOptions(credentials));
+    const projects = new (await loadSdk()).ProjectsClient(this.clientOptions(credentials));
     try {
       const [project] = await projects.get({ project: credentials.project_id });
       return {
@@ -87,8 +91,8 @@ export class GcpProvider implements CloudProviderAdapter<'gcp'> {
     }
   }
 
-  openScanner(credentials: GcpCredentials): CloudScanner {
-    return new GcpScanner(credentials.project_id, this.clientOptions(credentials));
+  async openScanner(credentials: GcpCredentials): Promise<CloudScanner> {
+    return new GcpScanner(await loadSdk(), credentials.project_id, this.clientOptions(credentials));
   }
 }
 
@@ -100,13 +104,14 @@ class GcpScanner implements CloudScanner {
   private inventory?: Promise<Inventory>;
 
   constructor(
+    sdk: GcpSdk,
     private readonly project: string,
     options: ReturnType<GcpProvider['clientOptions']>,
   ) {
-    this.disks = new DisksClient(options);
-    this.addresses = new AddressesClient(options);
-    this.snapshots = new SnapshotsClient(options);
-    this.instances = new InstancesClient(options);
+    this.disks = new sdk.DisksClient(options);
+    this.addresses = new sdk.AddressesClient(options);
+    this.snapshots = new sdk.SnapshotsClient(options);
+    this.instances = new sdk.InstancesClient(options);
   }
 
   close(): void {
