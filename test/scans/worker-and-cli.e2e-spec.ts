@@ -1,3 +1,4 @@
+import Queue from 'bull';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import request from 'supertest';
@@ -90,6 +91,54 @@ describe('a worker that dies mid-scan', () => {
     const settled = await waitForScan(second.url, token, ghost.id);
     expect(settled.status).toBe('failed');
     expect(settled.error_message).toMatch(/worker stopped without finishing/);
+  });
+});
+
+describe('scheduled scans', () => {
+  it('the hourly tick (one job per hour whatever the replicas) scans the accounts due this hour', async () => {
+    const app = apps[1];
+    const { token } = await signedIn(app.url);
+    const auth = { Authorization: `Bearer ${token}` };
+    const hour = new Date();
+    hour.setUTCMinutes(0, 0, 0);
+    const due = await request(app.url)
+      .post('/api/v1/accounts')
+      .set(auth)
+      .send({
+        ...awsAccountBody('Nightly'),
+        schedule: { enabled: true, frequency: 'daily', hour: hour.getUTCHours() },
+      })
+      .expect(201);
+    await request(app.url)
+      .post('/api/v1/accounts')
+      .set(auth)
+      .send({
+        ...awsAccountBody('Later'),
+        schedule: { enabled: true, frequency: 'daily', hour: (hour.getUTCHours() + 1) % 24 },
+      })
+      .expect(201);
+    await request(app.url)
+      .post('/api/v1/accounts')
+      .set(auth)
+      .send({ ...awsAccountBody('Weekly'), schedule: { enabled: true, frequency: 'weekly' } })
+      .expect(400);
+
+    // What the cron of each replica enqueues: the same job id for the same hour, so one tick runs.
+    const queue = new Queue('scans', process.env.REDIS_URL as string, { prefix: 'terrawatch' });
+    const tick = { hour: hour.toISOString() };
+    await Promise.all([1, 2, 3].map(() => queue.add('schedule-tick', tick, { jobId: `tick:${tick.hour}` })));
+    expect(await queue.getJobCounts()).toMatchObject({ failed: 0 });
+    await queue.close();
+
+    const deadline = Date.now() + 20_000;
+    let scans: Array<{ id: string; type: string; cloud_account_id: string; status: string }> = [];
+    while (Date.now() < deadline) {
+      scans = (await request(app.url).get('/api/v1/scans?type=scheduled').set(auth).expect(200)).body.items;
+      if (scans.length && scans.every((s) => s.status === 'completed')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(scans).toHaveLength(1);
+    expect(scans[0]).toMatchObject({ type: 'scheduled', cloud_account_id: due.body.id, status: 'completed' });
   });
 });
 
