@@ -1,9 +1,10 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import { In, LessThan, QueryFailedError, Repository, type FindOptionsWhere } from 'typeorm';
 import { page, type Page, type PageQueryDto } from '../common/pagination/pagination.js';
+import { StatusRegistry } from '../common/status/status.registry.js';
 import { AccountsService } from './accounts/accounts.service.js';
 import { hourStart, isScheduleDue } from './crons/schedule.js';
 import type { CloudAccount } from './entities/cloud-account.entity.js';
@@ -21,7 +22,7 @@ export interface ScanFilter {
 
 /** Scans as their owners see them, and the queue that runs them. */
 @Injectable()
-export class ScansService {
+export class ScansService implements OnModuleInit {
   private readonly logger = new Logger(ScansService.name);
 
   constructor(
@@ -30,7 +31,16 @@ export class ScansService {
     @InjectQueue(SCANS_QUEUE) private readonly queue: Queue,
     private readonly accounts: AccountsService,
     private readonly runner: ScanRunner,
+    private readonly status: StatusRegistry,
   ) {}
+
+  onModuleInit(): void {
+    // Shown in GET /api/v1/status: the queue's depth and the scans under way.
+    this.status.register('scans', async () => ({
+      queue: await this.queue.getJobCounts(),
+      unfinished: await this.scans.countBy({ status: In(UNFINISHED) }),
+    }));
+  }
 
   /** Creates a pending scan of one of the caller's active accounts and queues it. */
   async start(ownerId: string, accountId: string, type: ScanType = 'manual'): Promise<Scan> {
