@@ -79,6 +79,7 @@ export class ScanRunner {
     try {
       const credentials = await this.accounts.credentialsOf(account);
       const [rules, prices] = await Promise.all([this.rules.effective(scan.ownerId), this.pricing.book()]);
+      // TypeScript cannot tie `account.provider` to its credentials' type; credentialsOf returned that provider's.
       scanner = await this.providers.get(account.provider).openScanner(credentials as never);
       const findings = await this.scanRegions(scan, account, scanner, { rules, prices }, onProgress);
       return await this.complete(scan, account, findings, onProgress);

@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import { In, LessThan, QueryFailedError, Repository, type FindOptionsWhere } from 'typeorm';
 import { page, type Page, type PageQueryDto } from '../common/pagination/pagination.js';
+import { withRequestId } from '../common/context/request-context.js';
 import { StatusRegistry } from '../common/status/status.registry.js';
 import { AccountsService } from './accounts/accounts.service.js';
 import { hourStart, isScheduleDue } from './crons/schedule.js';
@@ -179,7 +180,7 @@ export class ScansService implements OnModuleInit {
   /** Enqueues the tick of one hour; the job id makes every replica's tick for that hour the same job. */
   async enqueueTick(at: Date): Promise<void> {
     const hour = hourStart(at).toISOString();
-    await this.queue.add(ScanJob.SCHEDULE_TICK, { hour } satisfies ScheduleTickData, {
+    await this.queue.add(ScanJob.SCHEDULE_TICK, withRequestId({ hour } satisfies ScheduleTickData), {
       jobId: `tick:${hour}`,
       attempts: 3,
     });
@@ -221,7 +222,7 @@ export class ScansService implements OnModuleInit {
   }
 
   private async enqueue(scan: Scan): Promise<void> {
-    await this.queue.add(ScanJob.RUN, { scanId: scan.id } satisfies RunScanData, {
+    await this.queue.add(ScanJob.RUN, withRequestId({ scanId: scan.id } satisfies RunScanData), {
       jobId: scan.id,
       // A scan handles its own failures (it ends `failed`); retrying is for a worker that died (stalled job).
       attempts: 1,

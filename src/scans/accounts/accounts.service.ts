@@ -105,6 +105,7 @@ export class AccountsService {
     try {
       const identity = await this.providers
         .get(account.provider)
+        // credentialsOf returned this provider's credentials (TypeScript cannot tie the two together).
         .verifyIdentity(credentials as never, AbortSignal.timeout(VALIDATE_TIMEOUT_MS));
       if (identity.accountIdentifier && identity.accountIdentifier !== account.accountIdentifier)
         this.logger.warn(

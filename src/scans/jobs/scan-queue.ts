@@ -1,3 +1,5 @@
+import type { WithRequestId } from '../../common/context/request-context.js';
+
 export const SCANS_QUEUE = 'scans';
 
 /** Job names of the scans queue. */
@@ -8,11 +10,11 @@ export const ScanJob = {
   SCHEDULE_TICK: 'schedule-tick',
 } as const;
 
-export interface RunScanData {
+export interface RunScanData extends WithRequestId {
   scanId: string;
 }
 
-export interface ScheduleTickData {
+export interface ScheduleTickData extends WithRequestId {
   /** The hour the tick is for, ISO (`2026-01-01T10:00:00.000Z`). */
   hour: string;
 }

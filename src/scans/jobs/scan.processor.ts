@@ -3,6 +3,7 @@ import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Job } from 'bull';
 import { Repository } from 'typeorm';
+import { runWithRequestId } from '../../common/context/request-context.js';
 import { readEnv } from '../../config/env.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
 import { Scan } from '../entities/scan.entity.js';
@@ -41,15 +42,20 @@ export class ScanProcessor implements OnApplicationBootstrap {
 
   @Process({ name: ScanJob.RUN, concurrency: readEnv(ScansEnv, process.env).SCAN_WORKER_CONCURRENCY })
   async run(job: Job<RunScanData>): Promise<{ status: string } | undefined> {
-    const scan = await this.runner.run(job.data.scanId, (progress) => this.push(progress));
+    // The worker's logs carry the id of the request that queued the scan.
+    const scan = await runWithRequestId(job.data.requestId, () =>
+      this.runner.run(job.data.scanId, (progress) => this.push(progress)),
+    );
     return scan ? { status: scan.status } : undefined;
   }
 
   @Process(ScanJob.SCHEDULE_TICK)
   async tick(job: Job<ScheduleTickData>): Promise<{ created: number; abandoned: number }> {
-    const created = await this.scans.enqueueDue(new Date(job.data.hour));
-    const abandoned = await this.scans.reconcileAbandoned(ABANDONED_AFTER_MS);
-    return { created: created.length, abandoned };
+    return runWithRequestId(job.data.requestId, async () => {
+      const created = await this.scans.enqueueDue(new Date(job.data.hour));
+      const abandoned = await this.scans.reconcileAbandoned(ABANDONED_AFTER_MS);
+      return { created: created.length, abandoned };
+    });
   }
 
   /** A run job that failed outright, including one that stalled more often than allowed (its worker kept dying). */

@@ -1,7 +1,8 @@
 import type { CloudProvider } from '../entities/cloud-account.entity.js';
 import type { RegionError } from '../entities/scan.entity.js';
 import type { PriceBook } from '../pricing/price-book.js';
-import type { EffectiveRules } from '../rules/catalog.js';
+import type { RuleContext } from '../rules/finding.js';
+import { defaultSettings, RULES_BY_TYPE, type EffectiveRules } from '../rules/catalog.js';
 import type { Finding } from '../rules/finding.js';
 
 export interface AwsCredentials {
@@ -119,4 +120,11 @@ export function describeError(error: unknown): { code?: string; message: string 
   const e = error as { name?: string; Code?: string; code?: string; message?: string };
   const code = e?.Code ?? (e?.name && e.name !== 'Error' ? e.name : undefined) ?? e?.code;
   return { code, message: String(e?.message ?? error).slice(0, 500) };
+}
+
+/** The settings of one rule for this region's scan, or undefined when the owner turned the rule off. */
+export function ruleContext(ctx: RegionScanContext, resourceType: string): RuleContext | undefined {
+  const rule = RULES_BY_TYPE.get(resourceType);
+  const settings = ctx.rules.get(resourceType) ?? (rule ? defaultSettings(rule) : undefined);
+  return settings?.enabled ? { region: ctx.region, now: ctx.now, prices: ctx.prices, settings } : undefined;
 }

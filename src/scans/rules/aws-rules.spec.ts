@@ -11,8 +11,8 @@ import {
   stoppedSince,
   unassociatedAddress,
   unattachedVolume,
-  type RuleContext,
 } from './aws-rules.js';
+import type { RuleContext } from './finding.js';
 import { defaultSettings, RULES_BY_TYPE } from './catalog.js';
 import { confidenceFromAge } from './confidence.js';
 

@@ -2,16 +2,8 @@ import type { Address, Instance, NatGateway, Snapshot, Tag, Volume } from '@aws-
 import type { LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { CostLine } from '../entities/orphan-resource.entity.js';
 import type { PriceBook } from '../pricing/price-book.js';
-import type { RuleSettings } from './catalog.js';
 import { daysSince } from './confidence.js';
-import { costLine, finding, type Finding } from './finding.js';
-
-export interface RuleContext {
-  region: string;
-  now: Date;
-  prices: PriceBook;
-  settings: RuleSettings;
-}
+import { costLine, finding, type Finding, type RuleContext } from './finding.js';
 
 export const nameTag = (tags: Tag[] | undefined) => tags?.find((t) => t.Key === 'Name')?.Value ?? null;
 

@@ -2,7 +2,7 @@ import type { Disk, Snapshot, VirtualMachine } from '@azure/arm-compute';
 import type { PublicIPAddress } from '@azure/arm-network';
 import { LIST_PRICES } from '../pricing/list-prices.js';
 import { PriceBook } from '../pricing/price-book.js';
-import type { RuleContext } from './aws-rules.js';
+import type { RuleContext } from './finding.js';
 import {
   deallocatedAzureVm,
   oldAzureSnapshot,

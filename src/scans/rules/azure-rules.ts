@@ -1,6 +1,6 @@
 import type { Disk, Snapshot, VirtualMachine } from '@azure/arm-compute';
 import type { PublicIPAddress } from '@azure/arm-network';
-import type { RuleContext } from './aws-rules.js';
+import type { RuleContext } from './finding.js';
 import { daysSince } from './confidence.js';
 import { costLine, finding, type Finding } from './finding.js';
 

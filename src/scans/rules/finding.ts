@@ -1,6 +1,15 @@
 import type { CostLine, ResourceMetadata } from '../entities/orphan-resource.entity.js';
 import type { PriceBook } from '../pricing/price-book.js';
+import type { RuleSettings } from './catalog.js';
 import { confidenceFromAge } from './confidence.js';
+
+/** What a rule needs besides the resource: where, when, at what prices, with which of the owner's settings. */
+export interface RuleContext {
+  region: string;
+  now: Date;
+  prices: PriceBook;
+  settings: RuleSettings;
+}
 
 /** One orphaned resource, as a rule reports it. */
 export interface Finding {

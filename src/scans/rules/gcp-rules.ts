@@ -1,5 +1,5 @@
 import type { protos } from '@google-cloud/compute';
-import type { RuleContext } from './aws-rules.js';
+import type { RuleContext } from './finding.js';
 import { daysSince } from './confidence.js';
 import { costLine, finding, type Finding } from './finding.js';
 

@@ -12,13 +12,13 @@ import {
   unassociatedAddress,
   unattachedVolume,
   type LoadBalancerUsage,
-  type RuleContext,
 } from '../../rules/aws-rules.js';
-import { RULES_BY_TYPE, defaultSettings } from '../../rules/catalog.js';
+import type { RuleContext } from '../../rules/finding.js';
 import type { Finding } from '../../rules/finding.js';
 import { scansConfig, type ScansConfig } from '../../scans.config.js';
 import {
   guardedStep,
+  ruleContext,
   ProviderCallError,
   type AwsCredentials,
   type CloudProviderAdapter,
@@ -181,12 +181,7 @@ class AwsScanner implements CloudScanner {
     const tally: StepTally = { errors: [], succeeded: 0 };
     const findings: Finding[] = [];
     const limit = pLimit(this.requestConcurrency);
-    const ruleCtx = (type: string): RuleContext | undefined => {
-      const settings = ctx.rules.get(type) ?? defaultSettings(RULES_BY_TYPE.get(type)!);
-      return settings.enabled
-        ? { region: ctx.region, now: ctx.now, prices: ctx.prices, settings }
-        : undefined;
-    };
+    const ruleCtx = (type: string) => ruleContext(ctx, type);
     const add = (f: Finding | null) => f && findings.push(f);
 
     const volumes = await guardedStep(ctx, tally, 'ec2:DescribeVolumes', async () => {

@@ -2,18 +2,17 @@ import type { ComputeManagementClient, Disk, Snapshot, VirtualMachine } from '@a
 import type { NetworkManagementClient, PublicIPAddress } from '@azure/arm-network';
 import type { ClientSecretCredential } from '@azure/identity';
 import { Inject, Injectable } from '@nestjs/common';
-import type { RuleContext } from '../../rules/aws-rules.js';
 import {
   deallocatedAzureVm,
   oldAzureSnapshot,
   unassociatedAzureIp,
   unattachedAzureDisk,
 } from '../../rules/azure-rules.js';
-import { RULES_BY_TYPE, defaultSettings } from '../../rules/catalog.js';
 import type { Finding } from '../../rules/finding.js';
 import { scansConfig, type ScansConfig } from '../../scans.config.js';
 import {
   guardedStep,
+  ruleContext,
   ProviderCallError,
   type AzureCredentials,
   type CloudProviderAdapter,
@@ -147,12 +146,7 @@ class AzureScanner implements CloudScanner {
     const here = <T extends { location?: string }>(items: T[]) =>
       items.filter((i) => i.location?.toLowerCase() === ctx.region.toLowerCase());
     const disks = here(inventory.disks);
-    const ruleCtx = (type: string): RuleContext | undefined => {
-      const settings = ctx.rules.get(type) ?? defaultSettings(RULES_BY_TYPE.get(type)!);
-      return settings.enabled
-        ? { region: ctx.region, now: ctx.now, prices: ctx.prices, settings }
-        : undefined;
-    };
+    const ruleCtx = (type: string) => ruleContext(ctx, type);
     const add = (f: Finding | null) => f && findings.push(f);
     ctx.step('azure:disks', disks.length);
 

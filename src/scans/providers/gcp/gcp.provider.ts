@@ -6,8 +6,6 @@ import type {
   SnapshotsClient,
 } from '@google-cloud/compute';
 import { Inject, Injectable } from '@nestjs/common';
-import type { RuleContext } from '../../rules/aws-rules.js';
-import { RULES_BY_TYPE, defaultSettings } from '../../rules/catalog.js';
 import type { Finding } from '../../rules/finding.js';
 import {
   oldGcpSnapshot,
@@ -19,6 +17,7 @@ import {
 import { scansConfig, type ScansConfig } from '../../scans.config.js';
 import {
   guardedStep,
+  ruleContext,
   ProviderCallError,
   type CloudProviderAdapter,
   type CloudScanner,
@@ -159,12 +158,7 @@ class GcpScanner implements CloudScanner {
     const inventory = await guardedStep(ctx, tally, 'gcp:aggregatedList', () => this.load());
     if (!inventory) return { findings, ...tally };
     const here = <T>(items: T[]) => items.filter((i) => (i as { __region?: string }).__region === ctx.region);
-    const ruleCtx = (type: string): RuleContext | undefined => {
-      const settings = ctx.rules.get(type) ?? defaultSettings(RULES_BY_TYPE.get(type)!);
-      return settings.enabled
-        ? { region: ctx.region, now: ctx.now, prices: ctx.prices, settings }
-        : undefined;
-    };
+    const ruleCtx = (type: string) => ruleContext(ctx, type);
     const add = (f: Finding | null) => f && findings.push(f);
 
     const disks = here(inventory.disks);
