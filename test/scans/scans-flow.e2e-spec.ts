@@ -275,6 +275,28 @@ describe('a scan against the fake AWS endpoint', () => {
       await request(app.url).get(path).set(as(bob.token)).expect(404);
     await request(app.url).patch(`/api/v1/resources/${resourceId}/ignore`).set(as(bob.token)).expect(404);
     await request(app.url).delete(`/api/v1/scans/${firstScanId}`).set(as(bob.token)).expect(404);
+    await request(app.url)
+      .patch(`/api/v1/resources/${resourceId}/mark-for-deletion`)
+      .set(as(bob.token))
+      .expect(404);
+    await request(app.url)
+      .patch(`/api/v1/resources/${resourceId}`)
+      .set(as(bob.token))
+      .send({ status: 'deleted' })
+      .expect(404);
+    const bobStats = await request(app.url).get('/api/v1/resources/stats').set(as(bob.token)).expect(200);
+    expect(bobStats.body).toMatchObject({ total_resources: 0, monthly_waste: 0 });
+    expect(
+      (await request(app.url).get('/api/v1/resources/top-cost').set(as(bob.token)).expect(200)).body,
+    ).toEqual([]);
+    const bobSummary = await request(app.url).get('/api/v1/scans/summary').set(as(bob.token)).expect(200);
+    expect(bobSummary.body).toMatchObject({ total_scans: 0, accounts_scanned: 0 });
+    // Asking for another user's scan by id through the filter gives nothing either.
+    const viaFilter = await request(app.url)
+      .get(`/api/v1/resources?scan_id=${firstScanId}`)
+      .set(as(bob.token))
+      .expect(200);
+    expect(viaFilter.body.total).toBe(0);
     expect((await request(app.url).get('/api/v1/resources').set(as(bob.token)).expect(200)).body.total).toBe(
       0,
     );
