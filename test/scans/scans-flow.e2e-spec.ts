@@ -348,6 +348,14 @@ describe('a scan against the fake AWS endpoint', () => {
     const bobRules = await request(app.url).get('/api/v1/detection-rules').set(as(bob.token)).expect(200);
     expect(bobRules.body.every((r: { overridden: boolean }) => !r.overridden)).toBe(true);
 
+    // An admin's regional price applies from the next scan on.
+    const admin = await signedIn(app.url, { role: 'admin' });
+    await request(app.url)
+      .put('/api/v1/admin/pricing/aws.ebs.gp3.gb_month')
+      .set(as(admin.token))
+      .send({ region: 'us-east-1', usd: 0.1 })
+      .expect(200);
+
     const second = await request(app.url)
       .post('/api/v1/scans')
       .set(as(alice.token))
@@ -362,6 +370,11 @@ describe('a scan against the fake AWS endpoint', () => {
     expect(ids).toContain('vol-0old');
     expect(ids.some((id) => id.includes('loadbalancer'))).toBe(false);
     expect(scan.resources.find((r) => r.resource_id === 'nat-0idle')?.status).toBe('ignored');
+    expect(scan.resources.find((r) => r.resource_id === 'vol-0old')?.monthly_cost).toBe(20);
+    await request(app.url)
+      .delete('/api/v1/admin/pricing/aws.ebs.gp3.gb_month?region=us-east-1')
+      .set(as(admin.token))
+      .expect(204);
 
     const latest = await request(app.url).get('/api/v1/resources').set(as(alice.token)).expect(200);
     expect(latest.body.items.every((r: { scan_id: string }) => r.scan_id === second.body.id)).toBe(true);
