@@ -16,6 +16,7 @@ import { RealtimeModule } from './realtime/realtime.module.js';
 import { RedisService } from './redis/redis.service.js';
 import { SpeciesModule } from './species/species.module.js';
 import { SpeciesWorkerModule } from './species/species-worker.module.js';
+import { ScansModule } from './scans/scans.module.js';
 
 /** The HTTP + MQTT application. */
 @Module({
@@ -38,6 +39,7 @@ import { SpeciesWorkerModule } from './species/species-worker.module.js';
     SpeciesModule,
     SpeciesWorkerModule,
     JobsModule,
+    ScansModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: ThrottlerGuard },

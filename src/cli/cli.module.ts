@@ -8,10 +8,20 @@ import { MigrateCommand } from './migrate.command.js';
 import { RefreshObisDataCommand } from '../species/commands/refresh-obis-data.command.js';
 import { SpeciesDemoSeedCommand } from '../species/demo/species-demo-seed.command.js';
 import { SpeciesModule } from '../species/species.module.js';
+import { AccountsRotateKeyCommand } from '../scans/commands/accounts-rotate-key.command.js';
+import { ScansRunCommand } from '../scans/commands/scans-run.command.js';
+import { ScansCoreModule } from '../scans/scans-core.module.js';
 
 /** The modules and commands of `npm run cli -- <command>`. */
 @Module({
-  imports: [CoreModule, AuthModule, CloudcastingCliModule, SpeciesModule, JobsCliModule],
-  providers: [MigrateCommand, DemoSeedCommand, RefreshObisDataCommand, SpeciesDemoSeedCommand],
+  imports: [CoreModule, AuthModule, CloudcastingCliModule, SpeciesModule, ScansCoreModule, JobsCliModule],
+  providers: [
+    MigrateCommand,
+    DemoSeedCommand,
+    RefreshObisDataCommand,
+    SpeciesDemoSeedCommand,
+    ScansRunCommand,
+    AccountsRotateKeyCommand,
+  ],
 })
 export class CliModule {}

@@ -7,6 +7,12 @@ import { Contact } from '../jobs/contacts/contact.entity.js';
 import { JobIssue } from '../jobs/entities/job-issue.entity.js';
 import { Job } from '../jobs/entities/job.entity.js';
 import { StagingRow } from '../jobs/entities/staging-row.entity.js';
+import { ChatMessage, Conversation } from '../scans/entities/chat.entity.js';
+import { CloudAccount } from '../scans/entities/cloud-account.entity.js';
+import { OrphanResource } from '../scans/entities/orphan-resource.entity.js';
+import { Price } from '../scans/entities/price.entity.js';
+import { RuleOverride } from '../scans/entities/rule-override.entity.js';
+import { Scan } from '../scans/entities/scan.entity.js';
 
 /** Every entity of the application, for the data source and the migration generator. Modules add theirs here. */
 export const ALL_ENTITIES = [
@@ -20,4 +26,12 @@ export const ALL_ENTITIES = [
   StagingRow,
   JobIssue,
   Contact,
+  // Scans
+  CloudAccount,
+  Scan,
+  OrphanResource,
+  Price,
+  RuleOverride,
+  Conversation,
+  ChatMessage,
 ];

@@ -14,6 +14,10 @@ const defaults = {
   THROTTLE_LOGIN_LIMIT: '100000',
   THROTTLE_REGISTER_LIMIT: '100000',
   THROTTLE_REFRESH_LIMIT: '100000',
+  // Scans: a fixed test key (32 bytes, base64) and no hourly tick during tests
+  ENCRYPTION_KEY: 'dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMDEyMzQ=',
+  SCANS_RATE_LIMIT: '100000',
+  SCANS_SCHEDULER_ENABLED: 'false',
 };
 for (const [key, value] of Object.entries(defaults))
   if (process.env[key] === undefined) process.env[key] = value;

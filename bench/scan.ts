@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { startFakeAws, type FakeRegion } from './fakes/fake-aws.js';
+import { readFileSync } from 'node:fs';
+import { migrate, peakRssMb, startProcess, table } from './lib.js';
+
+/**
+ * `npm run bench:scan`: one AWS account holding 10,000 resources across 3 regions, served by the local fake AWS
+ * endpoint (EC2/ELBv2 XML, CloudWatch JSON, pages of 500). The built app scans it through its queue worker, as in
+ * production. Prints the scan's wall time, the app's peak RSS and what was found. Target: < 30 s, < 300 MB.
+ */
+const TOTAL = Number(process.env.BENCH_RESOURCES ?? 10_000);
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY);
+
+process.env.DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench_scans';
+process.env.REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
+process.env.ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
+
+/** A region's share of the estate: mostly volumes and snapshots, some of everything else. */
+function region(name: string, count: number): FakeRegion {
+  const n = (share: number) => Math.round(count * share);
+  const volumes = Array.from({ length: n(0.4) }, (_, i) => ({
+    id: `vol-${name}-${i}`,
+    sizeGb: 20 + (i % 500),
+    type: (['gp3', 'gp2', 'io1', 'st1', 'sc1'] as const)[i % 5],
+    iops: i % 5 === 2 ? 3000 : 3000 + (i % 3) * 1000,
+    throughput: 125,
+    state: i % 2 === 0 ? ('available' as const) : ('in-use' as const),
+    createdAt: ago(5 + (i % 400)),
+  }));
+  const snapshots = Array.from({ length: n(0.3) }, (_, i) => ({
+    id: `snap-${name}-${i}`,
+    volumeId: i % 3 === 0 ? `vol-${name}-${i}` : `vol-${name}-gone-${i}`,
+    sizeGb: 8 + (i % 200),
+    startedAt: ago(30 + (i % 300)),
+  }));
+  const addresses = Array.from({ length: n(0.1) }, (_, i) => ({
+    allocationId: `eipalloc-${name}-${i}`,
+    publicIp: `198.51.${i >> 8}.${i & 255}`,
+    ...(i % 2 ? { associationId: `eipassoc-${i}`, instanceId: `i-${name}-${i}` } : {}),
+  }));
+  const instances = Array.from({ length: n(0.15) }, (_, i) => ({
+    id: `i-${name}-${i}`,
+    type: 't3.medium',
+    state: i % 3 === 0 ? ('stopped' as const) : ('running' as const),
+    launchedAt: ago(400),
+    stoppedAt: i % 3 === 0 ? ago(10 + (i % 200)) : undefined,
+    volumeIds: [`vol-${name}-${i * 2 + 1}`],
+  }));
+  const natGateways = Array.from({ length: n(0.03) }, (_, i) => ({
+    id: `nat-${name}-${i}`,
+    createdAt: ago(60),
+    state: 'available' as const,
+  }));
+  const loadBalancers = Array.from({ length: n(0.02) }, (_, i) => ({
+    name: `lb-${name}-${i}`,
+    type: i % 2 ? ('application' as const) : ('network' as const),
+    createdAt: ago(90),
+    listeners: i % 3,
+    targetGroups: [{ healthy: i % 4 === 0 ? 1 : 0, unhealthy: 1 }],
+  }));
+  const metrics: FakeRegion['metrics'] = {};
+  volumes.forEach((v, i) => {
+    if (i % 4 === 0) metrics[`AWS/EBS|VolumeReadOps|${v.id}`] = [{ at: ago(i % 60), sum: 100 }];
+  });
+  natGateways.forEach((nat, i) => {
+    metrics[`AWS/NATGateway|BytesOutToDestination|${nat.id}`] = [{ at: ago(3), sum: i % 2 ? 10 : 5e9 }];
+  });
+  return { volumes, snapshots, addresses, instances, natGateways, loadBalancers, metrics };
+}
+
+/** Current resident memory of a process, in MB. */
+function rssMb(pid: number): number {
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+async function ensureDatabase(): Promise<void> {
+  const url = new URL(process.env.DATABASE_URL as string);
+  const name = url.pathname.slice(1);
+  const admin = new pg.Client({ connectionString: url.toString().replace(/\/[^/]*$/, '/postgres') });
+  await admin.connect();
+  if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 0)
+    await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+}
+
+async function api<T>(
+  url: string,
+  path: string,
+  init: { method?: string; token?: string; body?: unknown } = {},
+) {
+  const res = await fetch(`${url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      'Content-Type': 'application/json',
+      ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function main(): Promise<void> {
+  await ensureDatabase();
+  migrate();
+  const perRegion = Math.ceil(TOTAL / REGIONS.length);
+  const accessKeyId = 'AKIABENCHBENCHBENCH1';
+  const fake = await startFakeAws({
+    accessKeyId,
+    accountId: '210987654321',
+    pageSize: 500,
+    regions: Object.fromEntries(REGIONS.map((r) => [r, region(r, perRegion)])),
+  });
+  const app = await startProcess(['dist/main.js'], {
+    LOG_LEVEL: 'warn',
+    AWS_ENDPOINT_URL: fake.url,
+    THROTTLE_REGISTER_LIMIT: '1000',
+    THROTTLE_LOGIN_LIMIT: '1000',
+    SCANS_SCHEDULER_ENABLED: 'false',
+  });
+  try {
+    const stamp = Date.now();
+    const email = `bench-scan-${stamp}@example.org`;
+    const password = 'bench-password-1';
+    await api(app.url, '/api/v1/auth/register', {
+      method: 'POST',
+      body: { email, username: `benchscan${stamp}`, password },
+    });
+    const { access_token: token } = await api<{ access_token: string }>(app.url, '/api/v1/auth/login', {
+      method: 'POST',
+      body: { email, password },
+    });
+    const account = await api<{ id: string }>(app.url, '/api/v1/accounts', {
+      method: 'POST',
+      token,
+      body: {
+        provider: 'aws',
+        name: `bench ${stamp}`,
+        account_identifier: '210987654321',
+        regions: REGIONS,
+        credentials: {
+          access_key_id: accessKeyId,
+          secret_access_key: 'bench-secret-bench-secret-bench-secret-00',
+        },
+      },
+    });
+    const idleRss = rssMb(app.child.pid as number);
+    const started = Date.now();
+    const scan = await api<{ id: string }>(app.url, '/api/v1/scans', {
+      method: 'POST',
+      token,
+      body: { cloud_account_id: account.id },
+    });
+    let result: {
+      status: string;
+      resources_scanned: number;
+      orphans_found: number;
+      estimated_monthly_waste: number;
+      error_message: string | null;
+    };
+    for (;;) {
+      result = await api(app.url, `/api/v1/scans/${scan.id}`, { token });
+      if (!['pending', 'in_progress'].includes(result.status)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const rss = peakRssMb(app.child.pid as number);
+    if (result.status !== 'completed') throw new Error(`Scan ${result.status}: ${result.error_message}`);
+    console.log(
+      `bench:scan: ${TOTAL} resources in ${REGIONS.length} regions (${REGIONS.join(', ')}), fake AWS endpoint`,
+    );
+    table([
+      {
+        'resources scanned': result.resources_scanned,
+        orphans: result.orphans_found,
+        'waste $/month': result.estimated_monthly_waste,
+        'API calls': fake.calls.length,
+        seconds: Number(seconds.toFixed(2)),
+        'RSS MB before scan': idleRss,
+        'peak RSS MB (app)': rss,
+        target: '< 30 s, < 300 MB',
+      },
+    ]);
+  } finally {
+    await app.stop();
+    await fake.close();
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

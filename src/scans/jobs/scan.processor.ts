@@ -1,0 +1,81 @@
+import { OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Job } from 'bull';
+import { Repository } from 'typeorm';
+import { runWithRequestId } from '../../common/context/request-context.js';
+import { readEnv } from '../../config/env.js';
+import { RealtimeService } from '../../realtime/realtime.service.js';
+import { Scan } from '../entities/scan.entity.js';
+import { PricingService } from '../pricing/pricing.service.js';
+import { ScanRunner } from '../scan-runner.js';
+import { ScansEnv } from '../scans.config.js';
+import { ScansService } from '../scans.service.js';
+import { SCANS_QUEUE, ScanJob, type RunScanData, type ScheduleTickData } from './scan-queue.js';
+
+/** Unfinished scans untouched this long whose job is gone are failed (see `reconcileAbandoned`). */
+const ABANDONED_AFTER_MS = 60_000;
+
+/** The scan worker. Concurrency is fixed when the module loads, as Bull needs it at registration. */
+@Processor(SCANS_QUEUE)
+export class ScanProcessor implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ScanProcessor.name);
+
+  constructor(
+    private readonly runner: ScanRunner,
+    private readonly scans: ScansService,
+    private readonly realtime: RealtimeService,
+    private readonly pricing: PricingService,
+    @InjectRepository(Scan) private readonly scanRepo: Repository<Scan>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.pricing
+      .ensureListPrices()
+      .catch((e: Error) => this.logger.error({ err: e }, 'Could not restore the list prices'));
+    // A scan whose worker died while this replica was down must not wait an hour for the next tick to be settled.
+    void this.scans
+      .reconcileAbandoned(ABANDONED_AFTER_MS)
+      .then((n) => n > 0 && this.logger.warn(`Marked ${n} abandoned scan(s) failed`))
+      .catch((e: Error) => this.logger.error({ err: e }, 'Reconciling abandoned scans failed'));
+  }
+
+  @Process({ name: ScanJob.RUN, concurrency: readEnv(ScansEnv, process.env).SCAN_WORKER_CONCURRENCY })
+  async run(job: Job<RunScanData>): Promise<{ status: string } | undefined> {
+    // The worker's logs carry the id of the request that queued the scan.
+    const scan = await runWithRequestId(job.data.requestId, () =>
+      this.runner.run(job.data.scanId, (progress) => this.push(progress)),
+    );
+    return scan ? { status: scan.status } : undefined;
+  }
+
+  @Process(ScanJob.SCHEDULE_TICK)
+  async tick(job: Job<ScheduleTickData>): Promise<{ created: number; abandoned: number }> {
+    return runWithRequestId(job.data.requestId, async () => {
+      const created = await this.scans.enqueueDue(new Date(job.data.hour));
+      const abandoned = await this.scans.reconcileAbandoned(ABANDONED_AFTER_MS);
+      return { created: created.length, abandoned };
+    });
+  }
+
+  /** A run job that failed outright, including one that stalled more often than allowed (its worker kept dying). */
+  @OnQueueFailed()
+  async onFailed(job: Job, error: Error): Promise<void> {
+    if (job.name !== ScanJob.RUN) return;
+    const scan = await this.scanRepo.findOneBy({ id: (job.data as RunScanData).scanId });
+    if (!scan) return;
+    const failed = await this.runner.fail(scan, `The scan worker stopped: ${error.message}`);
+    if (failed) this.push(failed);
+  }
+
+  private push(scan: Scan): void {
+    this.realtime.toUser(scan.ownerId, 'scan_progress', {
+      scan_id: scan.id,
+      status: scan.status,
+      progress: scan.progress,
+      current_step: scan.currentStep ?? undefined,
+      region: scan.currentRegion ?? undefined,
+      resources_found: scan.orphansFound,
+    });
+  }
+}

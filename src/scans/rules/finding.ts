@@ -1,0 +1,65 @@
+import type { CostLine, ResourceMetadata } from '../entities/orphan-resource.entity.js';
+import type { PriceBook } from '../pricing/price-book.js';
+import type { RuleSettings } from './catalog.js';
+import { confidenceFromAge } from './confidence.js';
+
+/** What a rule needs besides the resource: where, when, at what prices, with which of the owner's settings. */
+export interface RuleContext {
+  region: string;
+  now: Date;
+  prices: PriceBook;
+  settings: RuleSettings;
+}
+
+/** One orphaned resource, as a rule reports it. */
+export interface Finding {
+  resourceType: string;
+  resourceId: string;
+  name: string | null;
+  region: string;
+  monthlyCost: number;
+  metadata: ResourceMetadata;
+}
+
+export const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** A priced quantity: `quantity` units of `key` in `region`. */
+export function costLine(
+  prices: PriceBook,
+  region: string,
+  key: string,
+  quantity: number,
+  item = key,
+): CostLine {
+  const unitPrice = prices.price(key, region);
+  return { item, quantity, unit_price: unitPrice, monthly: round2(quantity * unitPrice) };
+}
+
+export function finding(input: {
+  resourceType: string;
+  resourceId: string;
+  name?: string | null;
+  region: string;
+  ageDays: number | null;
+  /** The age confidence is judged on, when it differs from the resource's age (e.g. days since last I/O). */
+  idleDays?: number | null;
+  reason: string;
+  costs: CostLine[];
+  details?: Record<string, unknown>;
+}): Finding {
+  const monthly = round2(input.costs.reduce((sum, line) => sum + line.monthly, 0));
+  return {
+    resourceType: input.resourceType,
+    resourceId: input.resourceId,
+    name: input.name ?? null,
+    region: input.region,
+    monthlyCost: monthly,
+    metadata: {
+      ...input.details,
+      age_days: input.ageDays,
+      reason: input.reason,
+      confidence: confidenceFromAge(input.idleDays === undefined ? input.ageDays : input.idleDays),
+      cost_breakdown: input.costs,
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, Validate } from 'class-validator';
+import { ConfigOf, defineConfig, toBool } from '../config/env.js';
+import {
+  EncryptionKeyConstraint,
+  EncryptionKeyListConstraint,
+  parseKey,
+  parseKeyList,
+} from './crypto/keys.js';
+
+/** Cloud-waste scans: credential encryption, provider endpoints, the scan worker and the assistant. */
+export class ScansEnv {
+  /** 32 bytes as base64 or hex; credentials of cloud accounts are encrypted with it (AES-256-GCM). */
+  @Validate(EncryptionKeyConstraint)
+  ENCRYPTION_KEY: string;
+
+  @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'must be 1-32 letters, digits, _ or -' })
+  ENCRYPTION_KEY_ID: string = 'k1';
+
+  /** Keys that may still encrypt stored credentials during a rotation: `id:key,id:key`. */
+  @IsOptional()
+  @Validate(EncryptionKeyListConstraint)
+  ENCRYPTION_PREVIOUS_KEYS?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  AWS_ENDPOINT_URL?: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  AWS_MAX_ATTEMPTS: number = 5;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  AZURE_ENDPOINT_URL?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  AZURE_AUTHORITY_HOST?: string;
+
+  @IsOptional()
+  @IsString()
+  GCP_API_ENDPOINT?: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  SCAN_REGION_CONCURRENCY: number = 4;
+
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  SCAN_REQUEST_CONCURRENCY: number = 8;
+
+  @IsInt()
+  @Min(1000)
+  SCAN_REGION_TIMEOUT_MS: number = 600_000;
+
+  @IsInt()
+  @Min(100)
+  SCAN_REQUEST_TIMEOUT_MS: number = 30_000;
+
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  SCAN_WORKER_CONCURRENCY: number = 2;
+
+  /** How long a worker holds a scan job's lock; a dead worker's job is noticed as stalled after about this long. */
+  @IsInt()
+  @Min(1000)
+  SCAN_LOCK_DURATION_MS: number = 30_000;
+
+  @IsInt()
+  @Min(1)
+  SCANS_RATE_LIMIT: number = 10;
+
+  @IsOptional()
+  @IsString()
+  ANTHROPIC_API_KEY?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  ANTHROPIC_BASE_URL?: string;
+
+  @IsString()
+  ANTHROPIC_MODEL: string = 'claude-sonnet-4-5';
+
+  @IsInt()
+  @Min(64)
+  @Max(8192)
+  CHAT_MAX_TOKENS: number = 1024;
+
+  @IsInt()
+  @Min(1)
+  CHAT_DAILY_MESSAGE_LIMIT: number = 50;
+
+  /** The hourly tick that enqueues due scheduled scans. */
+  @Transform(toBool)
+  @IsBoolean()
+  SCANS_SCHEDULER_ENABLED: boolean = true;
+}
+
+export const scansConfig = defineConfig('scans', ScansEnv, (env) => ({
+  encryption: {
+    currentKeyId: env.ENCRYPTION_KEY_ID,
+    keys: new Map<string, Buffer>([
+      ...parseKeyList(env.ENCRYPTION_PREVIOUS_KEYS),
+      [env.ENCRYPTION_KEY_ID, parseKey(env.ENCRYPTION_KEY) as Buffer],
+    ]),
+  },
+  aws: { endpoint: env.AWS_ENDPOINT_URL, maxAttempts: env.AWS_MAX_ATTEMPTS },
+  azure: { endpoint: env.AZURE_ENDPOINT_URL, authorityHost: env.AZURE_AUTHORITY_HOST },
+  gcp: { apiEndpoint: env.GCP_API_ENDPOINT },
+  worker: {
+    regionConcurrency: env.SCAN_REGION_CONCURRENCY,
+    requestConcurrency: env.SCAN_REQUEST_CONCURRENCY,
+    regionTimeoutMs: env.SCAN_REGION_TIMEOUT_MS,
+    requestTimeoutMs: env.SCAN_REQUEST_TIMEOUT_MS,
+    concurrency: env.SCAN_WORKER_CONCURRENCY,
+    lockDurationMs: env.SCAN_LOCK_DURATION_MS,
+  },
+  rateLimitPerMinute: env.SCANS_RATE_LIMIT,
+  schedulerEnabled: env.SCANS_SCHEDULER_ENABLED,
+  chat: {
+    apiKey: env.ANTHROPIC_API_KEY,
+    baseUrl: env.ANTHROPIC_BASE_URL,
+    model: env.ANTHROPIC_MODEL,
+    maxTokens: env.CHAT_MAX_TOKENS,
+    dailyMessageLimit: env.CHAT_DAILY_MESSAGE_LIMIT,
+  },
+}));
+
+export type ScansConfig = ConfigOf<typeof scansConfig>;

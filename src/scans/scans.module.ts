@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
+import { AnthropicClient } from './chat/anthropic.client.js';
+import { ChatController } from './chat/chat.controller.js';
+import { ChatService } from './chat/chat.service.js';
+import { GdprController } from './gdpr/gdpr.controller.js';
+import { GdprService } from './gdpr/gdpr.service.js';
+import { AccountsController } from './accounts/accounts.controller.js';
+import { AdminScansController } from './admin/admin-scans.controller.js';
+import { AdminStatsService } from './admin/admin-stats.service.js';
+import { ScheduledScansCron } from './crons/scheduled-scans.cron.js';
+import { ScanProcessor } from './jobs/scan.processor.js';
+import { ResourcesController } from './resources/resources.controller.js';
+import { RulesController } from './rules/rules.controller.js';
+import { ScansController } from './scans.controller.js';
+import { ScansCoreModule } from './scans-core.module.js';
+
+/** CloudWaste: cloud accounts, queued scans for orphaned resources, costs, rules, reviews. */
+@Module({
+  imports: [ScansCoreModule, RealtimeModule, AuthModule],
+  controllers: [
+    AccountsController,
+    ScansController,
+    ResourcesController,
+    RulesController,
+    AdminScansController,
+    ChatController,
+    GdprController,
+  ],
+  providers: [
+    ScanProcessor,
+    ScheduledScansCron,
+    AdminStatsService,
+    AnthropicClient,
+    ChatService,
+    GdprService,
+  ],
+})
+export class ScansModule {}
