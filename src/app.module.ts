@@ -12,6 +12,7 @@ import { CoreModule } from './core.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RedisService } from './redis/redis.service.js';
+import { SensorsModule } from './sensors/sensors.module.js';
 
 /** The HTTP + MQTT application. */
 @Module({
@@ -30,6 +31,7 @@ import { RedisService } from './redis/redis.service.js';
     HealthModule,
     AuthModule,
     RealtimeModule,
+    SensorsModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: ThrottlerGuard },
