@@ -7,6 +7,7 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Namespace, Socket } from 'socket.io';
 import { SocketAuthenticator } from '../auth/services/socket-authenticator.js';
 import { NAME_PATTERN } from './reading.js';
@@ -34,6 +35,8 @@ type SensorsSocket = Socket<Record<string, never>, SensorsServerEvents>;
  * it once per client even when the client is in several of them. Through the Redis adapter every replica's
  * clients see every replica's events.
  */
+// The global HTTP rate limiter cannot read a socket message (no response to set headers on).
+@SkipThrottle()
 @WebSocketGateway({ namespace: '/sensors' })
 export class SensorsGateway implements OnGatewayConnection {
   private readonly logger = new Logger(SensorsGateway.name);

@@ -9,6 +9,7 @@ import { IngestMetrics } from './ingest-metrics.js';
 import { RetentionProcessor, SENSORS_QUEUE } from './jobs/retention.processor.js';
 import { LiveReadings } from './live-readings.js';
 import { ReadingWriter } from './reading-writer.js';
+import { RetentionService } from './retention.service.js';
 import { SensorIngestService } from './sensor-ingest.service.js';
 import { SensorsController } from './sensors.controller.js';
 import { SensorsGateway } from './sensors.gateway.js';
@@ -42,6 +43,7 @@ import { WeatherService } from './weather/weather.service.js';
     SensorsQueryService,
     OpenWeatherClient,
     WeatherService,
+    RetentionService,
     RetentionProcessor,
     RetentionCron,
   ],
