@@ -201,6 +201,19 @@ describe('MQTT ingestion', () => {
   });
 });
 
+describe('weather without an API key', () => {
+  it('says so with a 503 instead of inventing weather', async () => {
+    const res = await request(app.url)
+      .get('/api/v1/sensors/external/weather?city=London')
+      .set('Authorization', `Bearer ${viewer}`)
+      .expect(503);
+    expect(res.body).toMatchObject({
+      code: 'WEATHER_NOT_CONFIGURED',
+      message: expect.stringMatching(/OPENWEATHER_API_KEY/),
+    });
+  });
+});
+
 describe('Socket.IO /sensors', () => {
   it('refuses a handshake without a token', async () => {
     await expect(connectSocket(app.url, 'not-a-token')).rejects.toThrow(/not valid/);
