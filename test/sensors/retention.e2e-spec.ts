@@ -7,7 +7,6 @@ import { flushRedis } from '../helpers/redis.js';
 import { runId, sensorsEnv, waitFor } from './sensors-helpers.js';
 
 const run = promisify(execFile);
-const DAY = 86400_000;
 
 async function seed(): Promise<void> {
   // 25 readings 40 days old, 5 from yesterday, for two sensors; one sensor silent since the old ones.
