@@ -12,14 +12,16 @@ export interface JudgedReading {
   verdict: AnomalyVerdict;
 }
 
+/** Called once the row's batch is settled: `stored` is false for a duplicate. */
+export type WriteCallback = (error: Error | null, stored: boolean) => void;
+
 interface Pending {
   row: JudgedReading;
-  resolve(stored: boolean): void;
-  reject(error: Error): void;
+  done: WriteCallback;
 }
 
 /** At most this many batches in flight: more would only queue on the pool and starve the HTTP requests. */
-const MAX_CONCURRENT_FLUSHES = 2;
+const MAX_CONCURRENT_FLUSHES = 3;
 
 /**
  * Batched persistence, the hot path: rows wait in memory until `maxRows` are pending or `maxWaitMs` has passed
@@ -46,8 +48,18 @@ export class ReadingWriter implements OnApplicationShutdown {
   /** Queues rows; resolves per row (in order) with whether it was new, after the batch holding it committed. */
   write(rows: JudgedReading[]): Promise<boolean[]> {
     return Promise.all(
-      rows.map((row) => new Promise<boolean>((resolve, reject) => this.add({ row, resolve, reject }))),
+      rows.map(
+        (row) =>
+          new Promise<boolean>((resolve, reject) =>
+            this.enqueue(row, (error, stored) => (error ? reject(error) : resolve(stored))),
+          ),
+      ),
     );
+  }
+
+  /** The hot path's form of `write`: one row, a plain callback (no promise per message). */
+  enqueue(row: JudgedReading, done: WriteCallback): void {
+    this.add({ row, done });
   }
 
   get pending(): number {
@@ -88,13 +100,21 @@ export class ReadingWriter implements OnApplicationShutdown {
           // A duplicate inside one batch is new only once.
           inserted.delete(keyOf(p.row.reading));
         }
-        p.resolve(isNew);
+        p.done(null, isNew);
       }
       this.metrics.batch(batch.length, performance.now() - started, stored);
     } catch (error) {
+      if (batch.length > 1 && isDataError(error)) {
+        // One bad row must not hold back the others: write them one by one, so only it fails.
+        this.logger.warn(
+          `Batch of ${batch.length} readings refused (${(error as Error).message}); writing one by one`,
+        );
+        for (const p of batch) await this.flush([p]);
+        return;
+      }
       this.metrics.writeFailures += batch.length;
       this.logger.error({ err: error }, `Batch of ${batch.length} readings failed`);
-      for (const p of batch) p.reject(error as Error);
+      for (const p of batch) p.done(error as Error, false);
     }
   }
 
@@ -125,7 +145,7 @@ export class ReadingWriter implements OnApplicationShutdown {
       cols.anomaly.push(row.verdict.anomaly);
       cols.reported.push(r.reportedAnomaly);
       cols.message.push(row.verdict.message);
-      cols.raw.push(JSON.stringify(r.raw));
+      cols.raw.push(r.rawJson);
       const sensor = `${r.sensorId}\u0000${r.sensorType}`;
       const seen = latest.get(sensor);
       if (!seen || seen.reading.timestamp <= r.timestamp) latest.set(sensor, row);
@@ -194,6 +214,11 @@ export class ReadingWriter implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.drain();
   }
+}
+
+/** SQLSTATE class 22 (data exception): the row itself is wrong, retrying it cannot help. */
+export function isDataError(error: unknown): boolean {
+  return /^22/.test(String((error as { code?: unknown }).code ?? ''));
 }
 
 function keyOf(r: ValidReading): string {

@@ -19,6 +19,7 @@ describe('parseMqttReading', () => {
         sourceProtocol: 'mqtt',
         reportedAnomaly: null,
         raw: { value: 21.5, unit: '°C' },
+        rawJson: '{"value":21.5,"unit":"°C"}',
       },
     });
   });
@@ -60,6 +61,7 @@ describe('parseMqttReading', () => {
     ['a future timestamp', { value: 1, ts: '2026-01-03T00:00:00Z' }, 'more than a day in the future'],
     ['a bad anomaly flag', { value: 1, anomaly: 'yes' }, 'anomaly must be a boolean'],
     ['a bad sensor id', { value: 1, sensor_id: 'a b' }, 'sensor_id must be'],
+    ['a NUL character (jsonb refuses it)', { value: 1, note: 'a\u0000b' }, 'NUL character'],
   ])('refuses %s with its reason', (_, body, reason) => {
     const result = mqtt('sensors/temperature/t-1', body);
     expect(result.ok).toBe(false);

@@ -15,6 +15,8 @@ export interface ValidReading {
   /** The device's own `anomaly` flag, kept beside the server's verdict. */
   reportedAnomaly: boolean | null;
   raw: Record<string, unknown>;
+  /** `raw` as JSON text (the payload as received, for MQTT): stored as is, without serialising again. */
+  rawJson: string;
 }
 
 export type ParseResult = { ok: true; reading: ValidReading } | { ok: false; reason: string };
@@ -36,10 +38,13 @@ export interface ParseContext {
  * Validates one reading payload (`{"ts" or "timestamp", "value", "unit", "type", "sensor_id", "origin",
  * "source_protocol", "anomaly"}`) and says why when it is refused. Pure, shared by MQTT, HTTP and bulk loads.
  */
-export function parseReading(payload: unknown, ctx: ParseContext): ParseResult {
+export function parseReading(payload: unknown, ctx: ParseContext, rawJson?: string): ParseResult {
   if (!payload || typeof payload !== 'object' || Array.isArray(payload))
     return fail('payload is not a JSON object');
   const p = payload as Record<string, unknown>;
+  const text = rawJson ?? JSON.stringify(p);
+  // PostgreSQL's jsonb refuses NUL characters; such a row would fail its whole batch.
+  if (text.includes('\\u0000')) return fail('payload contains a NUL character');
 
   const sensorType = p.type ?? ctx.sensorType;
   if (typeof sensorType !== 'string' || !NAME_PATTERN.test(sensorType))
@@ -75,6 +80,7 @@ export function parseReading(payload: unknown, ctx: ParseContext): ParseResult {
       sourceProtocol: sourceProtocol as SourceProtocol,
       reportedAnomaly: (p.anomaly as boolean | undefined) ?? null,
       raw: p,
+      rawJson: text,
     },
   };
 }
@@ -83,13 +89,14 @@ export function parseReading(payload: unknown, ctx: ParseContext): ParseResult {
 export function parseMqttReading(topic: string, payload: Buffer, receivedAt: Date): ParseResult {
   const [, sensorType, sensorId] = topic.split('/');
   if (payload.length > MAX_PAYLOAD_BYTES) return fail(`payload larger than ${MAX_PAYLOAD_BYTES} bytes`);
+  const text = payload.toString('utf8');
   let json: unknown;
   try {
-    json = JSON.parse(payload.toString('utf8'));
+    json = JSON.parse(text);
   } catch {
     return fail('payload is not valid JSON');
   }
-  return parseReading(json, { sensorType, sensorId, defaultProtocol: 'mqtt', receivedAt });
+  return parseReading(json, { sensorType, sensorId, defaultProtocol: 'mqtt', receivedAt }, text);
 }
 
 /** Epoch seconds, epoch milliseconds or an ISO 8601 string; absent means "now". Returns a reason when refused. */

@@ -5,7 +5,7 @@ import { detectAnomaly } from './anomaly-detector.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { LiveReadings } from './live-readings.js';
 import { parseReading, type SourceProtocol, type ValidReading } from './reading.js';
-import { JudgedReading, ReadingWriter } from './reading-writer.js';
+import { JudgedReading, ReadingWriter, type WriteCallback } from './reading-writer.js';
 import type { SensorDataEvent } from './sensor-events.js';
 import { SensorsError, SensorsErrorCode } from './sensors.errors.js';
 import { SensorsGateway } from './sensors.gateway.js';
@@ -130,6 +130,14 @@ export class SensorIngestService implements OnModuleInit {
       if (stored[i]) this.publish(row);
     });
     return stored;
+  }
+
+  /** `commit` for one row with a callback, for the MQTT hot path. */
+  commitOne(row: JudgedReading, done: WriteCallback): void {
+    this.writer.enqueue(row, (error, stored) => {
+      if (stored) this.publish(row);
+      done(error, stored);
+    });
   }
 
   private publish({ reading: r, verdict }: JudgedReading): void {

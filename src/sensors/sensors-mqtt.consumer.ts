@@ -11,7 +11,7 @@ import { connect, type IPublishPacket, type MqttClient } from 'mqtt';
 import { AppConfig } from '../config/app.config.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { parseMqttReading } from './reading.js';
-import type { JudgedReading } from './reading-writer.js';
+import { isDataError, type JudgedReading } from './reading-writer.js';
 import { SensorIngestService } from './sensor-ingest.service.js';
 import { sensorsConfig, type SensorsConfig } from './sensors.config.js';
 import { SensorsGateway } from './sensors.gateway.js';
@@ -48,7 +48,10 @@ export class SensorsMqttConsumer implements OnApplicationBootstrap, BeforeApplic
   /** Bumped on every (re)connection: a PUBACK belongs to the connection that received the message. */
   private connection = 0;
   private closing = false;
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Readings handed to the writer and not yet settled. */
+  private pending = 0;
+  private readonly idle: Array<() => void> = [];
+  private acks: number[] = [];
 
   constructor(
     private readonly config: ConfigService,
@@ -121,10 +124,10 @@ export class SensorsMqttConsumer implements OnApplicationBootstrap, BeforeApplic
       }
       const judged = this.ingest.judge(parsed.reading);
       if (packet.qos === 0) {
-        void this.store(judged, undefined, this.connection);
+        this.store(judged, undefined, this.connection);
         return done();
       }
-      void this.store(judged, packet.messageId, this.connection);
+      this.store(judged, packet.messageId, this.connection);
       return done(ACK_AFTER_COMMIT);
     }
     if (topic === NODERED_STATUS_TOPIC || topic.startsWith('system/')) {
@@ -141,31 +144,49 @@ export class SensorsMqttConsumer implements OnApplicationBootstrap, BeforeApplic
   }
 
   /** Writes, then acknowledges on the connection that delivered the message; retries while that connection lives. */
-  private async store(row: JudgedReading, messageId: number | undefined, connection: number): Promise<void> {
-    const task = (async () => {
-      for (;;) {
-        try {
-          await this.ingest.commit([row]);
-          break;
-        } catch {
-          // The broker redelivers an unacknowledged message only on a new connection: while this one lives,
-          // retry here (the database may be back in a moment).
-          if (connection !== this.connection || this.closing) return;
-          await new Promise((r) => setTimeout(r, RETRY_WRITE_MS));
-        }
+  private store(row: JudgedReading, messageId: number | undefined, connection: number): void {
+    this.pending += 1;
+    this.ingest.commitOne(row, (error) => {
+      if (error && isDataError(error)) {
+        // The database refuses this row for good: count it as a bad message and acknowledge it.
+        this.metrics.reject(`refused by the database: ${error.message}`);
+        error = null;
       }
-      if (messageId !== undefined && connection === this.connection && this.client?.connected)
-        (this.client as unknown as PacketSender)._sendPacket({ cmd: 'puback', messageId });
-    })();
-    this.inFlight.add(task);
-    await task.finally(() => this.inFlight.delete(task));
+      if (error && connection === this.connection && !this.closing) {
+        // The broker redelivers an unacknowledged message only on a new connection: while this one lives,
+        // retry here (the database may be back in a moment).
+        setTimeout(() => {
+          this.pending -= 1;
+          this.store(row, messageId, connection);
+        }, RETRY_WRITE_MS);
+        return;
+      }
+      if (!error && messageId !== undefined && connection === this.connection) this.acknowledge(messageId);
+      this.pending -= 1;
+      if (this.pending === 0) this.idle.splice(0).forEach((resolve) => resolve());
+    });
+  }
+
+  /** PUBACKs of one committed batch leave together, in one socket write. */
+  private acknowledge(messageId: number): void {
+    this.acks.push(messageId);
+    if (this.acks.length > 1) return;
+    setImmediate(() => {
+      const client = this.client;
+      const ids = this.acks.splice(0);
+      if (!client?.connected) return;
+      client.stream.cork();
+      for (const id of ids) (client as unknown as PacketSender)._sendPacket({ cmd: 'puback', messageId: id });
+      process.nextTick(() => client.stream.uncork());
+    });
   }
 
   /** Stops taking readings, lets the pending ones commit and be acknowledged, then leaves; the session stays. */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.client) return;
     this.closing = true;
-    await Promise.all([...this.inFlight]);
+    if (this.pending > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await new Promise((resolve) => setImmediate(resolve)); // the last PUBACKs
     await this.client.endAsync().catch(() => undefined);
   }
 }
