@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { MqttClient } from 'mqtt';
 import type { Socket } from 'socket.io-client';
 import request from 'supertest';
@@ -198,6 +200,37 @@ describe('MQTT ingestion', () => {
     expect(app.output()).toMatch(
       /Dropped a bad reading on sensors\/temperature\/.*: value must be a finite number/,
     );
+  });
+});
+
+describe('CLI sensors:simulate', () => {
+  it('publishes realistic readings over MQTT that the app stores', async () => {
+    const prefix = `${runId}sim`;
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      'dist/cli.js',
+      'sensors:simulate',
+      '--sensors',
+      '4',
+      '--rate',
+      '5',
+      '--duration',
+      '1',
+      '--prefix',
+      prefix,
+    ]);
+    const published = Number(/Published (\d+) readings/.exec(stdout)?.[1]);
+    expect(published).toBeGreaterThan(10);
+    const rows = await waitFor(async () => {
+      const r = await sql<{ sensor_type: string; origin: string; value: number }>(
+        `SELECT sensor_type, origin, value FROM sensor_readings WHERE sensor_id LIKE $1`,
+        [`${prefix}-%`],
+      );
+      return r.length === published && r;
+    }, 'the simulated readings');
+    expect(new Set(rows.map((r) => r.sensor_type))).toEqual(
+      new Set(['temperature', 'humidity', 'luminosity', 'pressure']),
+    );
+    expect(rows.every((r) => ['edge', 'fog', 'cloud'].includes(r.origin))).toBe(true);
   });
 });
 
