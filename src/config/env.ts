@@ -57,6 +57,19 @@ export function csv(value: string | undefined): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** class-transformer hook for boolean variables: only true/1/yes/on are true. */
-export const toBool = ({ value }: { value: unknown }): boolean =>
-  typeof value === 'boolean' ? value : ['true', '1', 'yes', 'on'].includes(String(value).toLowerCase());
+/**
+ * class-transformer hook for boolean variables: only true/1/yes/on are true. It reads the raw variable (`obj[key]`):
+ * with implicit conversion on, `value` has already been through `Boolean('false')`, which is true.
+ */
+export const toBool = ({
+  obj,
+  key,
+  value,
+}: {
+  obj?: Record<string, unknown>;
+  key?: string;
+  value: unknown;
+}): boolean => {
+  const raw = obj && key !== undefined && key in obj ? obj[key] : value;
+  return typeof raw === 'boolean' ? raw : ['true', '1', 'yes', 'on'].includes(String(raw).toLowerCase());
+};
