@@ -17,7 +17,7 @@ export interface IngestItemResult {
   status: 'stored' | 'duplicate' | 'invalid';
   /** Why an invalid item was refused. */
   reason?: string;
-  /** The server's verdict, for stored and duplicate items. */
+  /** The server's verdict, for stored items. */
   anomaly?: boolean;
 }
 
@@ -72,11 +72,9 @@ export class SensorIngestService implements OnModuleInit {
     const judged = valid.map((v) => this.judge(v.reading));
     const stored = await this.commit(judged);
     valid.forEach((v, i) => {
-      results[v.index] = {
-        index: v.index,
-        status: stored[i] ? 'stored' : 'duplicate',
-        anomaly: judged[i].verdict.anomaly,
-      };
+      results[v.index] = stored[i]
+        ? { index: v.index, status: 'stored', anomaly: judged[i].verdict.anomaly }
+        : { index: v.index, status: 'duplicate' };
     });
     return results;
   }
@@ -103,11 +101,11 @@ export class SensorIngestService implements OnModuleInit {
     }
     const judged = parsed.map((p) => this.judge((p as { reading: ValidReading }).reading));
     const stored = await this.commit(judged);
-    return judged.map((j, index) => ({
-      index,
-      status: stored[index] ? 'stored' : 'duplicate',
-      anomaly: j.verdict.anomaly,
-    }));
+    return judged.map((j, index) =>
+      stored[index]
+        ? { index, status: 'stored', anomaly: j.verdict.anomaly }
+        : { index, status: 'duplicate' },
+    );
   }
 
   /** The server's verdict on a valid reading; advances the sensor's previous value. */

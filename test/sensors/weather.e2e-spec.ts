@@ -42,6 +42,8 @@ beforeAll(async () => {
     ...sensorsEnv('weather'),
     OPENWEATHER_API_KEY: API_KEY,
     OPENWEATHER_BASE_URL: `http://127.0.0.1:${port}`,
+    // This app runs without the MQTT consumer (HTTP ingestion only).
+    SENSORS_MQTT_ENABLED: 'false',
   });
   token = (await signedIn(app.url)).token;
   admin = (await signedIn(app.url, { role: 'admin' })).token;
@@ -115,4 +117,12 @@ it('compares the last hour of local readings with the official weather', async (
     expect.objectContaining({ metric: 'temperature', severity: 'critical' }),
     expect.objectContaining({ metric: 'humidity', severity: 'warning' }),
   ]);
+});
+
+it('without the MQTT consumer, the live view says it is unavailable (503)', async () => {
+  const res = await request(app.url)
+    .get('/api/v1/sensors/live')
+    .set('Authorization', `Bearer ${token}`)
+    .expect(503);
+  expect(res.body.code).toBe('MQTT_DISCONNECTED');
 });
