@@ -57,7 +57,7 @@ export class ThresholdsController {
   @Get('sensors/:sensorId')
   @ApiParam({ name: 'sensorId', example: 'greenhouse-1-temp' })
   @ApiOperation({
-    summary: 'Effective thresholds of one sensor of a type (`?type=` not needed for overrides)',
+    summary: "One sensor's own override (404 when it follows its type's thresholds)",
   })
   @ApiResponse({ status: 200, type: EffectiveThresholdsDto })
   @ApiResponse({ status: 404, type: ErrorBody, description: 'No override for this sensor' })
