@@ -48,6 +48,11 @@ export class SensorsEnv {
   @Max(100000)
   SENSORS_RETENTION_BATCH_ROWS: number = 10000;
 
+  /** Requests per minute per client on `POST /sensors/readings` (devices post often; each request holds <= 1000). */
+  @IsInt()
+  @Min(1)
+  SENSORS_HTTP_INGEST_PER_MINUTE: number = 1200;
+
   @IsOptional()
   @IsString()
   OPENWEATHER_API_KEY?: string;

@@ -8,8 +8,10 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
 import { Groups } from '../auth/decorators/access.decorator.js';
 import { ErrorBody } from '../common/errors/error-body.js';
+import { readEnv } from '../config/env.js';
 import {
   AnomaliesDto,
   HistoryDto,
@@ -27,6 +29,7 @@ import {
 } from './dto/sensor-queries.dto.js';
 import { LiveReadings } from './live-readings.js';
 import { SensorIngestService } from './sensor-ingest.service.js';
+import { SensorsEnv } from './sensors.config.js';
 import { SensorsError, SensorsErrorCode } from './sensors.errors.js';
 import { SensorsMqttConsumer } from './sensors-mqtt.consumer.js';
 import { SensorsQueryService } from './sensors-query.service.js';
@@ -68,6 +71,9 @@ export class SensorsController {
   @Post('readings')
   @HttpCode(201)
   @Groups('ingest')
+  @Throttle({
+    default: { limit: () => readEnv(SensorsEnv, process.env).SENSORS_HTTP_INGEST_PER_MINUTE, ttl: 60_000 },
+  })
   @ApiOperation({
     summary: 'Store one reading or an array of up to 1000 (devices without MQTT); group `ingest` or admin',
     description:
@@ -80,6 +86,11 @@ export class SensorsController {
   })
   @ApiResponse({ status: 201, type: IngestResponseDto })
   @ApiResponse({ status: 403, type: ErrorBody, description: 'Not in group ingest' })
+  @ApiResponse({
+    status: 429,
+    type: ErrorBody,
+    description: 'More than SENSORS_HTTP_INGEST_PER_MINUTE requests',
+  })
   async postReadings(@Body() body: unknown): Promise<IngestResponseDto> {
     const items = Array.isArray(body) ? body : [body];
     if (items.length === 0)
