@@ -59,7 +59,6 @@ async function fullPath(pool: pg.Pool) {
     SENSORS_MQTT_SHARE_GROUP: run,
     SENSORS_REPLICA_ID: run,
     SENSORS_MQTT_SESSION_EXPIRY_SECONDS: '30',
-    SENSORS_MQTT_RECEIVE_MAXIMUM: process.env.SENSORS_MQTT_RECEIVE_MAXIMUM ?? '5000',
   });
   // Wait for the consumer's subscription before publishing (a shared subscription does not queue for nobody).
   for (;;) {

@@ -22,12 +22,12 @@ export class SensorsEnv {
   @IsInt()
   @Min(1)
   @Max(65535)
-  SENSORS_MQTT_RECEIVE_MAXIMUM: number = 20000;
+  SENSORS_MQTT_RECEIVE_MAXIMUM: number = 40000;
 
   @IsInt()
   @Min(1)
   @Max(10000)
-  SENSORS_BATCH_MAX_ROWS: number = 2000;
+  SENSORS_BATCH_MAX_ROWS: number = 5000;
 
   @IsInt()
   @Min(1)
