@@ -293,6 +293,9 @@ describe('Socket.IO /sensors', () => {
     await mqtt.publishAsync('nodered/status', JSON.stringify({ flows: 'running', run: runId }), { qos: 1 });
     await waitFor(() => statuses.find((s) => (s.status as { run?: string }).run === runId), 'system_status');
     expect(statuses[0]).toMatchObject({ topic: 'nodered/status', status: { flows: 'running' } });
+    await mqtt.publishAsync('system/gateway', `up ${runId}`, { qos: 0 });
+    await waitFor(() => statuses.find((s) => s.status === `up ${runId}`), 'a plain-text system/+ status');
+    expect(statuses[1]).toMatchObject({ topic: 'system/gateway', received_at: expect.any(String) });
   });
 });
 
