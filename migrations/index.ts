@@ -1,4 +1,5 @@
 import { Init1700000000000 } from './1700000000000-init.js';
+import { Sensors1700000001000 } from './1700000001000-sensors.js';
 import { Cloudcasting1700000002000 } from './1700000002000-cloudcasting.js';
 import { Species1700000003000 } from './1700000003000-species.js';
 import { Scans1700000004000 } from './1700000004000-scans.js';
@@ -7,6 +8,7 @@ import { Jobs1700000005000 } from './1700000005000-jobs.js';
 /** Every migration, oldest first. `npm run migration:generate` writes a new file; add it here. */
 export const ALL_MIGRATIONS = [
   Init1700000000000,
+  Sensors1700000001000,
   Cloudcasting1700000002000,
   Species1700000003000,
   Scans1700000004000,

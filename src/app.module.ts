@@ -17,6 +17,7 @@ import { RedisService } from './redis/redis.service.js';
 import { SpeciesModule } from './species/species.module.js';
 import { SpeciesWorkerModule } from './species/species-worker.module.js';
 import { ScansModule } from './scans/scans.module.js';
+import { SensorsModule } from './sensors/sensors.module.js';
 
 /** The HTTP + MQTT application. */
 @Module({
@@ -40,6 +41,7 @@ import { ScansModule } from './scans/scans.module.js';
     SpeciesWorkerModule,
     JobsModule,
     ScansModule,
+    SensorsModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: ThrottlerGuard },

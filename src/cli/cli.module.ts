@@ -4,6 +4,9 @@ import { CloudcastingCliModule } from '../cloudcasting/commands/cloudcasting-cli
 import { CoreModule } from '../core.module.js';
 import { DemoSeedCommand } from '../demo/demo-seed.command.js';
 import { JobsCliModule } from '../jobs/jobs.module.js';
+import { SensorsRetentionCommand } from '../sensors/commands/sensors-retention.command.js';
+import { SensorsSimulateCommand } from '../sensors/commands/sensors-simulate.command.js';
+import { RetentionService } from '../sensors/retention.service.js';
 import { MigrateCommand } from './migrate.command.js';
 import { RefreshObisDataCommand } from '../species/commands/refresh-obis-data.command.js';
 import { SpeciesDemoSeedCommand } from '../species/demo/species-demo-seed.command.js';
@@ -22,6 +25,10 @@ import { ScansCoreModule } from '../scans/scans-core.module.js';
     SpeciesDemoSeedCommand,
     ScansRunCommand,
     AccountsRotateKeyCommand,
+    // Sensors: the commands need the MQTT publisher and the database, not the whole module (no consumer)
+    SensorsSimulateCommand,
+    SensorsRetentionCommand,
+    RetentionService,
   ],
 })
 export class CliModule {}

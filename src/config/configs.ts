@@ -1,4 +1,5 @@
 import { authConfig } from '../auth/auth.config.js';
+import { sensorsConfig } from '../sensors/sensors.config.js';
 import { appConfig } from './app.config.js';
 import { cloudcastingConfig } from '../cloudcasting/cloudcasting.config.js';
 import { speciesConfig } from '../species/species.config.js';
@@ -13,4 +14,6 @@ export const ALL_CONFIGS = [
   speciesConfig,
   scansConfig,
   jobsConfig,
+  // Sensors
+  sensorsConfig,
 ];

@@ -35,6 +35,13 @@ describe('readEnv', () => {
     expect(env.TRUST_PROXY).toBe(true);
     expect(env.LOG_LEVEL).toBe('info');
   });
+
+  it('reads "false" as false for boolean variables', () => {
+    expect(readEnv(AppEnv, { TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(readEnv(AppEnv, { TRUST_PROXY: '0' }).TRUST_PROXY).toBe(false);
+    expect(readEnv(AppEnv, { TRUST_PROXY: 'yes' }).TRUST_PROXY).toBe(true);
+    expect(readEnv(AppEnv, {}).TRUST_PROXY).toBe(false);
+  });
 });
 
 describe('csv', () => {

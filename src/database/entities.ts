@@ -13,6 +13,9 @@ import { OrphanResource } from '../scans/entities/orphan-resource.entity.js';
 import { Price } from '../scans/entities/price.entity.js';
 import { RuleOverride } from '../scans/entities/rule-override.entity.js';
 import { Scan } from '../scans/entities/scan.entity.js';
+import { Sensor } from '../sensors/entities/sensor.entity.js';
+import { SensorReading } from '../sensors/entities/sensor-reading.entity.js';
+import { SensorThreshold } from '../sensors/entities/sensor-threshold.entity.js';
 
 /** Every entity of the application, for the data source and the migration generator. Modules add theirs here. */
 export const ALL_ENTITIES = [
@@ -34,4 +37,8 @@ export const ALL_ENTITIES = [
   RuleOverride,
   Conversation,
   ChatMessage,
+  // Sensors
+  SensorReading,
+  Sensor,
+  SensorThreshold,
 ];

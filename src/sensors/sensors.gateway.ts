@@ -1,0 +1,145 @@
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import { SkipThrottle } from '@nestjs/throttler';
+import type { Namespace, Socket } from 'socket.io';
+import { SocketAuthenticator } from '../auth/services/socket-authenticator.js';
+import { NAME_PATTERN } from './reading.js';
+import type {
+  AlertEvent,
+  SensorDataEvent,
+  SensorsServerEvents,
+  Subscriptions,
+  SubscriptionRequest,
+  SystemStatusEvent,
+} from './sensor-events.js';
+
+/** Every client starts here and gets everything until it subscribes to something narrower. */
+export const ALL_ROOM = 'sensors:all';
+export const sensorRoom = (sensorId: string) => `sensor:${sensorId}`;
+export const typeRoom = (sensorType: string) => `type:${sensorType}`;
+const MAX_SUBSCRIPTIONS = 200;
+
+type SensorsNamespace = Namespace<Record<string, never>, SensorsServerEvents>;
+type SensorsSocket = Socket<Record<string, never>, SensorsServerEvents>;
+
+/**
+ * `/sensors`: the live stream. Authenticated at the handshake with the same JWT as HTTP. Rooms per sensor id and
+ * per type; an event goes to the rooms of its sensor, of its type and to the catch-all room, and Socket.IO sends
+ * it once per client even when the client is in several of them. Through the Redis adapter every replica's
+ * clients see every replica's events.
+ */
+// The global HTTP rate limiter cannot read a socket message (no response to set headers on).
+@SkipThrottle()
+@WebSocketGateway({ namespace: '/sensors' })
+export class SensorsGateway implements OnGatewayConnection {
+  private readonly logger = new Logger(SensorsGateway.name);
+  @WebSocketServer() namespace?: SensorsNamespace;
+
+  constructor(private readonly authenticator: SocketAuthenticator) {}
+
+  afterInit(namespace: SensorsNamespace): void {
+    namespace.use((socket, next) => {
+      this.authenticator
+        .authenticate(socket as unknown as Socket)
+        .then((user) => {
+          socket.data.user = user;
+          next();
+        })
+        .catch((e: Error) => next(e));
+    });
+  }
+
+  async handleConnection(socket: SensorsSocket): Promise<void> {
+    if (!socket.data.user) {
+      socket.disconnect(true);
+      return;
+    }
+    await socket.join(ALL_ROOM);
+  }
+
+  @SubscribeMessage('subscribe')
+  async subscribe(
+    @ConnectedSocket() socket: SensorsSocket,
+    @MessageBody() body: SubscriptionRequest,
+  ): Promise<Subscriptions | { error: string }> {
+    const rooms = roomsOf(body);
+    if (typeof rooms === 'string') return { error: rooms };
+    if (rooms.length === 0) return { error: 'subscribe needs sensor_ids or types' };
+    if (socket.rooms.size + rooms.length > MAX_SUBSCRIPTIONS)
+      return { error: `at most ${MAX_SUBSCRIPTIONS} subscriptions per client` };
+    await socket.join(rooms);
+    await socket.leave(ALL_ROOM);
+    return subscriptionsOf(socket);
+  }
+
+  /** Without arguments: drop every filter and receive everything again. */
+  @SubscribeMessage('unsubscribe')
+  async unsubscribe(
+    @ConnectedSocket() socket: SensorsSocket,
+    @MessageBody() body: SubscriptionRequest | undefined,
+  ): Promise<Subscriptions | { error: string }> {
+    const requested = roomsOf(body ?? {});
+    if (typeof requested === 'string') return { error: requested };
+    const rooms = requested.length
+      ? requested
+      : [...socket.rooms].filter((r) => r.startsWith('sensor:') || r.startsWith('type:'));
+    for (const room of rooms) await socket.leave(room);
+    const current = subscriptionsOf(socket);
+    if (current.sensor_ids.length === 0 && current.types.length === 0) await socket.join(ALL_ROOM);
+    return subscriptionsOf(socket);
+  }
+
+  @SubscribeMessage('ping')
+  ping(@ConnectedSocket() socket: SensorsSocket): void {
+    socket.emit('pong', { ts: Date.now() });
+  }
+
+  sensorData(event: SensorDataEvent): void {
+    this.namespace
+      ?.to([ALL_ROOM, sensorRoom(event.sensor_id), typeRoom(event.sensor_type)])
+      .emit('sensor_data', event);
+  }
+
+  alert(event: AlertEvent): void {
+    this.namespace
+      ?.to([ALL_ROOM, sensorRoom(event.sensor_id), typeRoom(event.sensor_type)])
+      .emit('alert', event);
+  }
+
+  /** Everyone gets the system status, whatever they subscribed to. */
+  systemStatus(event: SystemStatusEvent): void {
+    this.namespace?.emit('system_status', event);
+    this.logger.debug(`system status from ${event.topic}`);
+  }
+}
+
+function roomsOf(body: SubscriptionRequest): string[] | string {
+  if (!body || typeof body !== 'object') return 'expected {sensor_ids?: string[], types?: string[]}';
+  const rooms: string[] = [];
+  for (const [field, room] of [
+    ['sensor_ids', sensorRoom],
+    ['types', typeRoom],
+  ] as const) {
+    const values = body[field] ?? [];
+    if (!Array.isArray(values) || values.some((v) => typeof v !== 'string' || !NAME_PATTERN.test(v)))
+      return `${field} must be an array of sensor names (letters, digits, . _ : -)`;
+    rooms.push(...values.map((v) => room(field === 'types' ? v.toLowerCase() : v)));
+  }
+  return rooms;
+}
+
+function subscriptionsOf(socket: SensorsSocket): Subscriptions {
+  const rooms = [...socket.rooms];
+  return {
+    all: socket.rooms.has(ALL_ROOM),
+    sensor_ids: rooms.filter((r) => r.startsWith('sensor:')).map((r) => r.slice('sensor:'.length)),
+    types: rooms.filter((r) => r.startsWith('type:')).map((r) => r.slice('type:'.length)),
+  };
+}

@@ -1,0 +1,67 @@
+import { BullModule } from '@nestjs/bull';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module.js';
+import { StatusRegistry } from '../common/status/status.registry.js';
+import { RetentionCron } from './crons/retention.cron.js';
+import { SensorThreshold } from './entities/sensor-threshold.entity.js';
+import { IngestMetrics } from './ingest-metrics.js';
+import { RetentionProcessor, SENSORS_QUEUE } from './jobs/retention.processor.js';
+import { LiveReadings } from './live-readings.js';
+import { ReadingWriter } from './reading-writer.js';
+import { RetentionService } from './retention.service.js';
+import { SensorIngestService } from './sensor-ingest.service.js';
+import { SensorsController } from './sensors.controller.js';
+import { SensorsGateway } from './sensors.gateway.js';
+import { SensorsMqttConsumer } from './sensors-mqtt.consumer.js';
+import { SensorsQueryService } from './sensors-query.service.js';
+import { ThresholdsController } from './thresholds.controller.js';
+import { ThresholdsService } from './thresholds.service.js';
+import { OpenWeatherClient } from './weather/openweather.client.js';
+import { WeatherController } from './weather/weather.controller.js';
+import { WeatherService } from './weather/weather.service.js';
+
+/**
+ * IoT telemetry: MQTT and HTTP ingestion with batched writes, anomaly alerts, the `/sensors` live stream, queries,
+ * OpenWeather comparison and retention. Other modules use `SensorIngestService.ingestMany`.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([SensorThreshold]),
+    BullModule.registerQueue({ name: SENSORS_QUEUE }),
+    AuthModule,
+  ],
+  controllers: [ThresholdsController, SensorsController, WeatherController],
+  providers: [
+    IngestMetrics,
+    ReadingWriter,
+    ThresholdsService,
+    LiveReadings,
+    SensorsGateway,
+    SensorIngestService,
+    SensorsMqttConsumer,
+    SensorsQueryService,
+    OpenWeatherClient,
+    WeatherService,
+    RetentionService,
+    RetentionProcessor,
+    RetentionCron,
+  ],
+  exports: [SensorIngestService],
+})
+export class SensorsModule implements OnModuleInit {
+  constructor(
+    private readonly status: StatusRegistry,
+    private readonly metrics: IngestMetrics,
+    private readonly writer: ReadingWriter,
+    private readonly consumer: SensorsMqttConsumer,
+  ) {}
+
+  onModuleInit(): void {
+    this.status.register('sensors', () => ({
+      mqtt_consumer: { client_id: this.consumer.clientId, connected: this.consumer.connected },
+      pending_writes: this.writer.pending,
+      ...this.metrics.snapshot(),
+    }));
+  }
+}
