@@ -67,7 +67,6 @@ describe('a worker that dies mid-scan', () => {
       .send({ cloud_account_id: account.body.id })
       .expect(202);
     await waitForScan(first.url, token, started.body.id, (s) => s.status === 'in_progress' && s.progress > 0);
-    console.warn('kill', Date.now());
     await first.kill();
     world.delayMs = 0;
     const [stuck] = await sql<{ status: string }>(`SELECT status FROM scans WHERE id = $1`, [
@@ -77,9 +76,7 @@ describe('a worker that dies mid-scan', () => {
 
     const second = await startApp(env);
     apps.push(second);
-    console.warn('second up', Date.now());
     const rerun = await waitForScan(second.url, token, started.body.id);
-    console.warn('rerun done', Date.now());
     expect(rerun).toMatchObject({ status: 'completed', attempts: 2, orphans_found: 8 });
     // Nothing the dead attempt wrote is left twice.
     const [{ n }] = await sql<{ n: number }>(
