@@ -25,7 +25,16 @@ export async function startProcess(
 ): Promise<Started> {
   const port = await freePort();
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env, PORT: String(port) },
+    // Its own MQTT consumer id, share group and a short session, so a benchmark never shares a session with (or
+    // leaves queued messages for) an app running beside it; benchmarks of ingestion pass their own.
+    env: {
+      ...process.env,
+      SENSORS_REPLICA_ID: `bench${process.pid}${Date.now().toString(36)}`,
+      SENSORS_MQTT_SHARE_GROUP: `bench${process.pid}`,
+      SENSORS_MQTT_SESSION_EXPIRY_SECONDS: '60',
+      ...env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -28,6 +28,8 @@ interface PacketSender {
 /** Not an error: tells mqtt.js to skip its automatic PUBACK for a message that is not yet durable. */
 const ACK_AFTER_COMMIT = new Error('acknowledged after commit');
 const RETRY_WRITE_MS = 1000;
+/** MQTT 5 DISCONNECT reason: a client with the same id connected. */
+const SESSION_TAKEN_OVER = 0x8e;
 
 /**
  * The sensors' MQTT subscriber, inside the app process, with its own mqtt.js connection rather than Nest's MQTT
@@ -61,13 +63,18 @@ export class SensorsMqttConsumer implements OnApplicationBootstrap, BeforeApplic
     private readonly metrics: IngestMetrics,
   ) {}
 
+  /**
+   * Stable across restarts of one replica (the broker keeps its session), different between replicas: the
+   * configured replica id, else host name and HTTP port (two processes on one host never share a port, and two
+   * clients with one id would kick each other off the broker in a loop).
+   */
   get clientId(): string {
     const app = this.config.getOrThrow<AppConfig>('app');
     const replica =
       this.sensors.mqtt.replicaId ??
-      hostname()
+      `${hostname()
         .replace(/[^A-Za-z0-9_-]/g, '')
-        .slice(0, 40);
+        .slice(0, 40)}-${app.port}`;
     return `${app.mqttClientPrefix}-sensors-${replica}`;
   }
 
@@ -105,6 +112,12 @@ export class SensorsMqttConsumer implements OnApplicationBootstrap, BeforeApplic
     });
     client.on('error', (err) => this.logger.warn(`MQTT consumer: ${err.message}`));
     client.on('offline', () => this.logger.warn('MQTT consumer offline; reconnecting'));
+    client.on('disconnect', (packet) => {
+      if (packet.reasonCode === SESSION_TAKEN_OVER)
+        this.logger.error(
+          `Another MQTT client connected with this consumer's id ${this.clientId}; give each process its own SENSORS_REPLICA_ID`,
+        );
+    });
     this.client = client;
   }
 

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 
@@ -23,6 +24,22 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+let started = 0;
+
+/**
+ * MQTT settings that keep every app a test starts out of every other process's way on the shared broker: its own
+ * consumer client id (two processes with one id kick each other off in a loop), a share group of this test process
+ * (no other process takes its messages) and a short-lived session. Suites that test those settings pass their own.
+ */
+export function isolatedMqttEnv(): Record<string, string> {
+  started += 1;
+  return {
+    SENSORS_REPLICA_ID: `test${process.pid}n${started}${randomBytes(2).toString('hex')}`,
+    SENSORS_MQTT_SHARE_GROUP: `test${process.pid}`,
+    SENSORS_MQTT_SESSION_EXPIRY_SECONDS: '60',
+  };
+}
+
 /**
  * Starts the built application (`dist/main.js`) as its own process, the way it runs in production, and waits until
  * `/health` answers 200. The tests then talk to it over HTTP, MQTT and Socket.IO only.
@@ -34,7 +51,7 @@ export async function startApp(
   const port = env.PORT ? Number(env.PORT) : await freePort();
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [entry], {
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: { ...process.env, ...isolatedMqttEnv(), ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
