@@ -6,6 +6,8 @@ import { AuthModule } from '../auth/auth.module.js';
 import { StatusRegistry } from '../common/status/status.registry.js';
 import { AppConfig } from '../config/app.config.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
+import { SensorsIngestModule } from '../sensors/sensors-ingest.module.js';
+import { SpeciesModule } from '../species/species.module.js';
 import { JobsListCommand } from './commands/jobs-list.command.js';
 import { JobsUploadCommand } from './commands/jobs-upload.command.js';
 import { Contact } from './contacts/contact.entity.js';
@@ -59,7 +61,14 @@ const SHARED = [
   JobsService,
 ];
 
-const IMPORTS = [TypeOrmModule.forFeature([Job, StagingRow, JobIssue, Contact]), jobsQueue, AuthModule];
+/** The kinds' targets: Sensors' ingestion core (not SensorsModule, whose MQTT consumer would start in the CLI) and Species. */
+const IMPORTS = [
+  TypeOrmModule.forFeature([Job, StagingRow, JobIssue, Contact]),
+  jobsQueue,
+  AuthModule,
+  SensorsIngestModule,
+  SpeciesModule,
+];
 
 /**
  * Data-ingestion jobs: upload, queued staging and validation, issue review and loading. The worker runs in the

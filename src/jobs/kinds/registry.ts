@@ -2,9 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JobsError, JobsErrorCode } from '../jobs.errors.js';
 import { ContactsKind } from './contacts.kind.js';
 import type { JobKind } from './job-kind.js';
+import { ObservationsKind } from './observations.kind.js';
+import { SensorReadingsKind } from './sensor-readings.kind.js';
 
 /** Every kind of ingestion job. Adding one: write `kinds/<name>.kind.ts` and list its class here. */
-export const JOB_KIND_CLASSES = [ContactsKind];
+export const JOB_KIND_CLASSES = [ContactsKind, SensorReadingsKind, ObservationsKind];
 
 export const JOB_KINDS = Symbol('JOB_KINDS');
 
