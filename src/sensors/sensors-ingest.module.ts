@@ -25,6 +25,13 @@ import { ThresholdsService } from './thresholds.service.js';
     SensorsGateway,
     SensorIngestService,
   ],
-  exports: [IngestMetrics, ReadingWriter, ThresholdsService, LiveReadings, SensorsGateway, SensorIngestService],
+  exports: [
+    IngestMetrics,
+    ReadingWriter,
+    ThresholdsService,
+    LiveReadings,
+    SensorsGateway,
+    SensorIngestService,
+  ],
 })
 export class SensorsIngestModule {}

@@ -84,7 +84,15 @@ export class ObservationsKind implements JobKind {
     },
     {
       name: 'observation_datetime',
-      aliases: ['datetime', 'date_time', 'observed_at', 'event_date', 'eventdate', 'observation_date', 'date'],
+      aliases: [
+        'datetime',
+        'date_time',
+        'observed_at',
+        'event_date',
+        'eventdate',
+        'observation_date',
+        'date',
+      ],
       required: true,
       description: 'ISO 8601 date or date-time',
     },
@@ -162,7 +170,11 @@ export class ObservationsKind implements JobKind {
       numbers.depth_max !== undefined &&
       numbers.depth_min > numbers.depth_max
     )
-      problem('DEPTH_RANGE_INVERTED', 'depth_min', `must not be greater than depth_max (${numbers.depth_max})`);
+      problem(
+        'DEPTH_RANGE_INVERTED',
+        'depth_min',
+        `must not be greater than depth_max (${numbers.depth_max})`,
+      );
     const when = row.observation_datetime;
     if (when !== null && !(isISO8601(when, { strict: true }) && !Number.isNaN(Date.parse(when))))
       problem('INVALID_DATE', 'observation_datetime', 'must be an ISO 8601 date or date-time');

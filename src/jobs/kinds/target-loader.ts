@@ -38,9 +38,10 @@ export async function loadInChunks(
     );
     if (rows.length === 0) return loaded;
     loaded += await write(rows);
-    await tx.query(`UPDATE staging SET status = 'SUCCESS' WHERE id = ANY($1::bigint[]) AND status = 'READY'`, [
-      rows.map((r) => r.id),
-    ]);
+    await tx.query(
+      `UPDATE staging SET status = 'SUCCESS' WHERE id = ANY($1::bigint[]) AND status = 'READY'`,
+      [rows.map((r) => r.id)],
+    );
     after = rows[rows.length - 1].rowNumber;
   }
 }
