@@ -54,7 +54,8 @@ const DUPLICATE_OBSERVATION: SetCheck = {
  */
 @Injectable()
 export class ObservationsKind implements JobKind {
-  readonly name = 'observations';
+  static readonly kindName = 'observations';
+  readonly name = ObservationsKind.kindName;
   readonly description =
     'Species observations: species_name, latitude, longitude, observation_datetime, location_name and optional details (loaded into Species, owned by the uploader)';
   readonly columns = [

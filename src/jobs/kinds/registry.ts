@@ -5,8 +5,14 @@ import type { JobKind } from './job-kind.js';
 import { ObservationsKind } from './observations.kind.js';
 import { SensorReadingsKind } from './sensor-readings.kind.js';
 
-/** Every kind of ingestion job. Adding one: write `kinds/<name>.kind.ts` and list its class here. */
+/**
+ * Every kind of ingestion job. Adding one: write `kinds/<name>.kind.ts` (a class with a static `kindName` equal to
+ * its `name`) and list its class here.
+ */
 export const JOB_KIND_CLASSES = [ContactsKind, SensorReadingsKind, ObservationsKind];
+
+/** The kinds' names, known before the application starts (for the OpenAPI enum). */
+export const JOB_KIND_NAMES: string[] = JOB_KIND_CLASSES.map((k) => k.kindName);
 
 export const JOB_KINDS = Symbol('JOB_KINDS');
 

@@ -62,7 +62,8 @@ const DUPLICATE_READING: SetCheck = {
  */
 @Injectable()
 export class SensorReadingsKind implements JobKind {
-  readonly name = 'sensor_readings';
+  static readonly kindName = 'sensor_readings';
+  readonly name = SensorReadingsKind.kindName;
   readonly description =
     'Sensor readings: timestamp, sensor_type, sensor_id, value, unit, origin, source_protocol (loaded through Sensors)';
   readonly columns = [

@@ -51,7 +51,10 @@ export class JobRunner {
         since = performance.now();
         return ms;
       };
-      const staged = await this.stage(job, kind);
+      // The run that loads a reviewed job has every row staged already: the file need not be read again.
+      const staged = data.staged
+        ? { resumed: true, rowsWithProblems: 0, copyWaitMs: 0 }
+        : await this.stage(job, kind);
       this.events.log(job, 'Job staged', {
         rows: job.processedRows,
         duration_ms: lap(),
