@@ -61,12 +61,10 @@ const SHARED = [
   JobsService,
 ];
 
-/** The kinds' targets: Sensors' ingestion core (not SensorsModule, whose MQTT consumer would start in the CLI) and Species. */
 const IMPORTS = [
   TypeOrmModule.forFeature([Job, StagingRow, JobIssue, Contact]),
   jobsQueue,
   AuthModule,
-  SensorsIngestModule,
   SpeciesModule,
 ];
 
@@ -75,7 +73,10 @@ const IMPORTS = [
  * HTTP app's process (`JobsProcessor`); several replicas share the queue.
  */
 @Module({
-  imports: [...IMPORTS, RealtimeModule],
+  // The loaders' targets: Species (in IMPORTS, the CLI loads it anyway) and Sensors' ingestion core, which only
+  // the app gets: it reads its tables at start-up (the CLI must run `migrate` on an empty database) and the CLI
+  // never loads a job. SensorsIngestModule rather than SensorsModule: no second copy of the MQTT consumer to fear.
+  imports: [...IMPORTS, RealtimeModule, SensorsIngestModule],
   controllers: [JobsController, ReviewController, ContactsController],
   providers: [
     ...SHARED,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { ClientBase } from 'pg';
 import { NAME_PATTERN, ORIGINS, SOURCE_PROTOCOLS } from '../../sensors/reading.js';
 import { SensorIngestService } from '../../sensors/sensor-ingest.service.js';
@@ -120,7 +120,8 @@ export class SensorReadingsKind implements JobKind {
   readonly acceptableIssues = ['DUPLICATE_READING'];
   readonly setChecks = [DUPLICATE_READING];
 
-  constructor(private readonly sensors: SensorIngestService) {}
+  /** Absent in the CLI, which uploads and lists jobs but never loads one. */
+  constructor(@Optional() private readonly sensors?: SensorIngestService) {}
 
   validateRow(row: RowValues): RowProblem[] {
     const problems = missingRequired(this, row);
@@ -160,8 +161,10 @@ export class SensorReadingsKind implements JobKind {
    * both are rows of this file in Sensors.
    */
   async load(tx: ClientBase, jobId: string): Promise<number> {
+    const sensors = this.sensors;
+    if (!sensors) throw new Error('sensor_readings jobs load in the app, where Sensors is loaded');
     return loadInChunks(tx, jobId, LOAD_CHUNK, async (rows) => {
-      const results = await this.sensors.ingestMany(
+      const results = await sensors.ingestMany(
         rows.map((r) => this.payload(r.data)),
         'http',
       );
