@@ -208,8 +208,8 @@ describe('sensor_readings', () => {
       expect(last.body).toMatchObject({ job_status: 'PROCESSING', job_issue_count: 0 });
 
       const done = await waitForJob(app.url, editor.token, job.id);
-      // Nine rows reach Sensors; the accepted repeat is a duplicate there.
-      expect(done).toMatchObject({ status: 'COMPLETED', issue_count: 0, loaded_rows: 9 });
+      // Nine rows reach Sensors; the accepted repeat is a duplicate there: eight readings.
+      expect(done).toMatchObject({ status: 'COMPLETED', issue_count: 0, loaded_rows: 8 });
       const readings = await history('kinds-h1');
       expect(readings.map((r) => [r.timestamp, r.value])).toEqual([
         ['2026-01-01T10:08:00.000Z', 41],
@@ -325,6 +325,46 @@ describe('observations', () => {
     );
     expect(issues.find((i) => i.type === 'DEPTH_RANGE_INVERTED')!.message).toMatch(/greater than depth_max/);
     expect(await sql(`SELECT 1 FROM observations WHERE owner_id = $1`, [editor.user.id])).toEqual([]);
+  });
+});
+
+describe('observations review with the queue down', () => {
+  it('loads in the request when the queue does not take the load, an accepted repeat once', async () => {
+    const csv = [
+      'species_name,latitude,longitude,observation_datetime,location_name',
+      'Tursiops truncatus,52.1,-4.6,2024-07-01T09:00:00Z,Cardigan Bay',
+      'Tursiops truncatus,52.1,-4.6,2024-07-01T09:00:00Z,Cardigan Bay',
+    ].join('\n');
+    const reviewer = await signedIn(app.url, { groups: ['uploader', 'editor'] });
+    const res = await upload(app.url, reviewer.token, csv, 'twins.csv', 'observations').expect(201);
+    const job = await waitForJob(app.url, reviewer.token, res.body.job_id);
+    expect(job).toMatchObject({ status: 'NEEDS_REVIEW', issue_count: 1 });
+    const [issue] = await issuesOf(job.id, reviewer.token);
+
+    const down = await startApp({
+      ...appEnv,
+      JOBS_QUEUE_REDIS_URL: 'redis://127.0.0.1:1/0',
+      JOBS_ENQUEUE_TIMEOUT_MS: '300',
+    });
+    try {
+      const resolved = await request(down.url)
+        .put(`/api/v1/issues/${issue.id}`)
+        .set(auth(reviewer.token))
+        .send({ action: 'resolve', comment: 'one dolphin, logged twice' })
+        .expect(200);
+      expect(resolved.body).toMatchObject({ job_status: 'COMPLETED', job_issue_count: 0 });
+      expect(down.output()).toMatch(/"Could not queue the load; loading in the request"/);
+    } finally {
+      await down.stop();
+    }
+    const done = await waitForJob(app.url, reviewer.token, job.id);
+    expect(done).toMatchObject({ status: 'COMPLETED', loaded_rows: 1 });
+    const list = await request(app.url).get('/api/v1/observations').set(auth(reviewer.token)).expect(200);
+    expect(list.body.total).toBe(1);
+    expect(list.body.features[0].properties).toMatchObject({ species_name: 'Tursiops truncatus' });
+    expect(await sql(`SELECT DISTINCT status FROM staging WHERE job_id = $1`, [job.id])).toEqual([
+      { status: 'SUCCESS' },
+    ]);
   });
 });
 

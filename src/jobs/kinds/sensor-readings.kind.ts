@@ -68,13 +68,13 @@ export class SensorReadingsKind implements JobKind {
   /**
    * Sensors' writes cannot join `tx`: the rows go to `ingestMany` in file order (the order its jump detection
    * expects), chunk by chunk, and are marked SUCCESS on `tx`. After a crash the whole load is repeated and the
-   * readings already stored come back as duplicates. Counts stored and duplicate readings alike: after a repeat,
-   * both are rows of this file in Sensors.
+   * readings already stored come back as duplicates, so stored and duplicate readings both count as this file's
+   * readings in Sensors, less the accepted repeats within the file (one reading for several rows).
    */
   async load(tx: ClientBase, jobId: string): Promise<number> {
     const sensors = this.sensors;
     if (!sensors) throw new Error('sensor_readings jobs load in the app, where Sensors is loaded');
-    return loadInChunks(tx, jobId, LOAD_CHUNK, async (rows) => {
+    const inSensors = await loadInChunks(tx, jobId, LOAD_CHUNK, async (rows) => {
       const results = await sensors.ingestMany(
         rows.map((r) => this.payload(r.data)),
         'http',
@@ -85,6 +85,12 @@ export class SensorReadingsKind implements JobKind {
       await refuseRows(tx, jobId, refused);
       return results.length - refused.length;
     });
+    const { rows } = await tx.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM job_issues i JOIN staging s ON s.id = i.staging_id
+       WHERE i.job_id = $1 AND i.type = 'DUPLICATE_READING' AND i.resolution = 'RESOLVED' AND s.status = 'SUCCESS'`,
+      [jobId],
+    );
+    return inSensors - rows[0].n;
   }
 
   private payload(row: RowValues): Record<string, unknown> {
