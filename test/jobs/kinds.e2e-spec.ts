@@ -231,6 +231,7 @@ describe('sensor_readings', () => {
         { status: 'DISCARD', n: 1 },
       ]);
       expect(app.output()).toMatch(/"Job queued for loading"/);
+      expect(app.output()).toMatch(/"Job loading after review"/);
     });
   });
 });

@@ -110,7 +110,12 @@ export class JobRunner {
     });
     if (!raw) return undefined;
     const job = fromRaw(raw);
-    this.events.log(job, job.processedRows > 0 ? 'Job resumed' : 'Job started', { run: job.run });
+    const message = data.staged
+      ? 'Job loading after review'
+      : job.processedRows > 0
+        ? 'Job resumed'
+        : 'Job started';
+    this.events.log(job, message, { run: job.run });
     this.events.progress(job);
     return job;
   }
