@@ -4,6 +4,7 @@ import { Cloudcasting1700000002000 } from './1700000002000-cloudcasting.js';
 import { Species1700000003000 } from './1700000003000-species.js';
 import { Scans1700000004000 } from './1700000004000-scans.js';
 import { Jobs1700000005000 } from './1700000005000-jobs.js';
+import { JobsKinds1700000006000 } from './1700000006000-jobs-kinds.js';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file; add it here. */
 export const ALL_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const ALL_MIGRATIONS = [
   Species1700000003000,
   Scans1700000004000,
   Jobs1700000005000,
+  JobsKinds1700000006000,
 ];

@@ -6,6 +6,8 @@ import { AuthModule } from '../auth/auth.module.js';
 import { StatusRegistry } from '../common/status/status.registry.js';
 import { AppConfig } from '../config/app.config.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
+import { SensorsIngestModule } from '../sensors/sensors-ingest.module.js';
+import { SpeciesModule } from '../species/species.module.js';
 import { JobsListCommand } from './commands/jobs-list.command.js';
 import { JobsUploadCommand } from './commands/jobs-upload.command.js';
 import { Contact } from './contacts/contact.entity.js';
@@ -59,14 +61,22 @@ const SHARED = [
   JobsService,
 ];
 
-const IMPORTS = [TypeOrmModule.forFeature([Job, StagingRow, JobIssue, Contact]), jobsQueue, AuthModule];
+const IMPORTS = [
+  TypeOrmModule.forFeature([Job, StagingRow, JobIssue, Contact]),
+  jobsQueue,
+  AuthModule,
+  SpeciesModule,
+];
 
 /**
  * Data-ingestion jobs: upload, queued staging and validation, issue review and loading. The worker runs in the
  * HTTP app's process (`JobsProcessor`); several replicas share the queue.
  */
 @Module({
-  imports: [...IMPORTS, RealtimeModule],
+  // The loaders' targets: Species (in IMPORTS, the CLI loads it anyway) and Sensors' ingestion core, which only
+  // the app gets: it reads its tables at start-up (the CLI must run `migrate` on an empty database) and the CLI
+  // never loads a job. SensorsIngestModule rather than SensorsModule: no second copy of the MQTT consumer to fear.
+  imports: [...IMPORTS, RealtimeModule, SensorsIngestModule],
   controllers: [JobsController, ReviewController, ContactsController],
   providers: [
     ...SHARED,

@@ -1,44 +1,30 @@
 import { BullModule } from '@nestjs/bull';
 import { Module, OnModuleInit } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
 import { StatusRegistry } from '../common/status/status.registry.js';
 import { RetentionCron } from './crons/retention.cron.js';
-import { SensorThreshold } from './entities/sensor-threshold.entity.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { RetentionProcessor, SENSORS_QUEUE } from './jobs/retention.processor.js';
-import { LiveReadings } from './live-readings.js';
 import { ReadingWriter } from './reading-writer.js';
 import { RetentionService } from './retention.service.js';
-import { SensorIngestService } from './sensor-ingest.service.js';
 import { SensorsController } from './sensors.controller.js';
-import { SensorsGateway } from './sensors.gateway.js';
+import { SensorsIngestModule } from './sensors-ingest.module.js';
 import { SensorsMqttConsumer } from './sensors-mqtt.consumer.js';
 import { SensorsQueryService } from './sensors-query.service.js';
 import { ThresholdsController } from './thresholds.controller.js';
-import { ThresholdsService } from './thresholds.service.js';
 import { OpenWeatherClient } from './weather/openweather.client.js';
 import { WeatherController } from './weather/weather.controller.js';
 import { WeatherService } from './weather/weather.service.js';
 
 /**
  * IoT telemetry: MQTT and HTTP ingestion with batched writes, anomaly alerts, the `/sensors` live stream, queries,
- * OpenWeather comparison and retention. Other modules use `SensorIngestService.ingestMany`.
+ * OpenWeather comparison and retention. Other modules import SensorsIngestModule for
+ * `SensorIngestService.ingestMany` (this module would bring the MQTT consumer and the retention worker along).
  */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([SensorThreshold]),
-    BullModule.registerQueue({ name: SENSORS_QUEUE }),
-    AuthModule,
-  ],
+  imports: [SensorsIngestModule, BullModule.registerQueue({ name: SENSORS_QUEUE }), AuthModule],
   controllers: [ThresholdsController, SensorsController, WeatherController],
   providers: [
-    IngestMetrics,
-    ReadingWriter,
-    ThresholdsService,
-    LiveReadings,
-    SensorsGateway,
-    SensorIngestService,
     SensorsMqttConsumer,
     SensorsQueryService,
     OpenWeatherClient,
@@ -47,7 +33,7 @@ import { WeatherService } from './weather/weather.service.js';
     RetentionProcessor,
     RetentionCron,
   ],
-  exports: [SensorIngestService],
+  exports: [SensorsIngestModule],
 })
 export class SensorsModule implements OnModuleInit {
   constructor(

@@ -367,7 +367,8 @@ describe('issues and review', () => {
       .set(auth(editor.token))
       .send({ action: 'resolve', comment: 'the later row is right' })
       .expect(200);
-    expect(last.body).toMatchObject({ job_status: 'COMPLETED', job_issue_count: 0 });
+    // The last issue closed: the load is queued, and the worker completes the job.
+    expect(last.body).toMatchObject({ job_status: 'PROCESSING', job_issue_count: 0 });
 
     const done = await waitForJob(app.url, editor.token, job.id);
     expect(done).toMatchObject({ status: 'COMPLETED', issue_count: 0, loaded_rows: 4 });
@@ -414,7 +415,8 @@ describe('issues and review', () => {
       .set(auth(editor.token))
       .send({ data: { email: 'other@example.org' } })
       .expect(200);
-    expect(corrected.body).toMatchObject({ job_status: 'COMPLETED', job_issue_count: 0 });
+    expect(corrected.body).toMatchObject({ job_status: 'PROCESSING', job_issue_count: 0 });
+    expect(await waitForJob(app.url, editor.token, dupJob.id)).toMatchObject({ status: 'COMPLETED' });
     const [issue] = await sql(`SELECT resolution FROM job_issues WHERE job_id = $1`, [dupJob.id]);
     expect(issue.resolution).toBe('CORRECTED');
     expect(
@@ -431,6 +433,8 @@ describe('jobs lifecycle', () => {
         name: 'contacts',
         issue_types: ['MISSING_REQUIRED_FIELD', 'INVALID_EMAIL', 'DUPLICATE_EMAIL', 'EXISTING_EMAIL'],
       }),
+      expect.objectContaining({ name: 'sensor_readings', acceptable_issue_types: ['DUPLICATE_READING'] }),
+      expect.objectContaining({ name: 'observations', acceptable_issue_types: ['DUPLICATE_OBSERVATION'] }),
     ]);
     const status = await request(app.url).get('/api/v1/status').expect(200);
     expect(status.body.modules.jobs.queue).toEqual(expect.objectContaining({ waiting: expect.any(Number) }));

@@ -21,8 +21,8 @@ const HOST = `
   Module({ imports: [CoreModule, SpeciesModule] })(Host);
   const context = await NestFactory.createApplicationContext(Host, { logger: false });
   const service = context.get(ObservationsService);
-  const [owner, inputs] = JSON.parse(process.argv[1]);
-  const result = await service.createMany(owner, inputs);
+  const [owner, inputs, refs] = JSON.parse(process.argv[1]);
+  const result = await service.createMany(owner, inputs, refs ?? undefined);
   const count = await service.countByOwner(owner);
   console.log(JSON.stringify({ ...result, count }));
   await context.close();
@@ -32,14 +32,16 @@ const HOST = `
 async function createMany(
   owner: string,
   inputs: unknown[],
+  sourceRefs?: string[],
 ): Promise<{
   ids: string[];
   rejected: Array<{ index: number; problems: Array<{ field: string; problems: string[] }> }>;
+  existing: Array<{ index: number; id: string }>;
   count: number;
 }> {
   const { stdout } = await execFileP(
     process.execPath,
-    ['--input-type=module', '-e', HOST, JSON.stringify([owner, inputs])],
+    ['--input-type=module', '-e', HOST, JSON.stringify([owner, inputs, sourceRefs ?? null])],
     { env: process.env, timeout: 30_000 },
   );
   return JSON.parse(stdout.trim().split('\n').pop() as string);
@@ -84,5 +86,24 @@ describe('ObservationsService.createMany', () => {
       { species_name: 'Tursiops truncatus', owner_id: owner.id, validated: 'pending', lat: 57.7 },
     ]);
     expect(result.count).toBe(2);
+  });
+
+  it('creates an input with a source ref once: a repeated call reports it as existing', async () => {
+    const owner = await createUser();
+    const sighting = (name: string) => ({
+      speciesName: name,
+      locationName: 'Lyme Bay',
+      observationDatetime: '2024-08-01T12:00:00Z',
+      location: { type: 'Point', coordinates: [-2.9, 50.6] },
+    });
+    const inputs = [sighting('Cetorhinus maximus'), sighting('Prionace glauca')];
+    const first = await createMany(owner.id, inputs.slice(0, 1), ['test:1']);
+    expect(first).toMatchObject({ existing: [], count: 1 });
+    const again = await createMany(owner.id, inputs, ['test:1', 'test:2']);
+    expect(again).toMatchObject({ existing: [{ index: 0, id: first.ids[0] }], rejected: [], count: 2 });
+    expect(again.ids).toHaveLength(1);
+    expect(
+      await sql(`SELECT source_ref FROM observations WHERE owner_id = $1 ORDER BY source_ref`, [owner.id]),
+    ).toEqual([{ source_ref: 'test:1' }, { source_ref: 'test:2' }]);
   });
 });

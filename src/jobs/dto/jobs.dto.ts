@@ -17,12 +17,17 @@ import { Contact } from '../contacts/contact.entity.js';
 import { IssueResolution, JobIssue } from '../entities/job-issue.entity.js';
 import { Job, JobStatus } from '../entities/job.entity.js';
 import { StagingRow, StagingStatus } from '../entities/staging-row.entity.js';
+import { JOB_KIND_NAMES } from '../kinds/registry.js';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' || value === true ? true : value === 'false' || value === false ? false : value;
 
 export class UploadJobDto {
-  @ApiProperty({ example: 'contacts', description: 'Kind of data in the file' })
+  @ApiProperty({
+    enum: JOB_KIND_NAMES,
+    example: 'contacts',
+    description: 'Kind of data in the file (columns and issue types: GET /api/v1/jobs/kinds)',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
@@ -47,7 +52,7 @@ export class UploadResponseDto {
 export class JobDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) owner_id: string;
-  @ApiProperty({ example: 'contacts' }) kind: string;
+  @ApiProperty({ enum: JOB_KIND_NAMES, example: 'contacts' }) kind: string;
   @ApiProperty({ enum: JobStatus }) status: JobStatus;
   @ApiProperty() original_filename: string;
   @ApiProperty({ description: 'sha256 of the file' }) content_hash: string;
@@ -205,7 +210,8 @@ export class IssueDetailDto extends IssueDto {
 export class UpdateIssueDto {
   @ApiProperty({
     enum: ['resolve', 'discard'],
-    description: 'resolve: accept the row as it is (DUPLICATE_EMAIL, EXISTING_EMAIL); discard: drop the row',
+    description:
+      "resolve: accept the row as it is (only the kind's acceptable issue types: DUPLICATE_EMAIL, EXISTING_EMAIL for contacts, DUPLICATE_READING for sensor_readings, DUPLICATE_OBSERVATION for observations); discard: drop the row",
   })
   @IsIn(['resolve', 'discard'])
   action: 'resolve' | 'discard';
@@ -218,7 +224,12 @@ export class UpdateIssueDto {
 }
 
 export class ReviewOutcomeDto {
-  @ApiProperty({ enum: JobStatus }) job_status: JobStatus;
+  @ApiProperty({
+    enum: JobStatus,
+    description:
+      'PROCESSING when the last open issue was closed: the load is queued and the job then COMPLETES',
+  })
+  job_status: JobStatus;
   @ApiProperty() job_issue_count: number;
 }
 

@@ -58,7 +58,10 @@ export class Job {
   @Column({ type: 'text', nullable: true })
   error: string | null;
 
-  /** Incremented by every reprocess; part of the queue job id so a rerun is never mistaken for the old run. */
+  /**
+   * Incremented by every reprocess and by the load queued when a review ends; part of the queue job id so a new
+   * run is never mistaken for an old one.
+   */
   @Column({ type: 'integer', default: 1 })
   run: number;
 

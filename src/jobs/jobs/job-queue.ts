@@ -12,6 +12,11 @@ export interface ProcessJobData extends WithRequestId {
   jobId: string;
   run: number;
   userId: string;
+  /**
+   * Set on the run queued when a review ends: the file is staged whole, only checks and the load remain. A run
+   * requeued from the database after Redis lost it goes without, and merely reads the file again to no effect.
+   */
+  staged?: boolean;
 }
 
 /** The Bull queue of ingestion runs. One queue job per (job, run), so a rerun never collides with the old one. */
@@ -27,7 +32,7 @@ export class JobQueue {
   }
 
   /** Queues a run; rejects when Redis does not take it within `JOBS_ENQUEUE_TIMEOUT_MS`. */
-  async enqueue(job: Pick<Job, 'id' | 'run' | 'ownerId'>): Promise<void> {
+  async enqueue(job: Pick<Job, 'id' | 'run' | 'ownerId'>, options: { staged?: boolean } = {}): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -37,9 +42,13 @@ export class JobQueue {
     });
     try {
       await Promise.race([
-        this.queue.add(PROCESS_JOB, withRequestId({ jobId: job.id, run: job.run, userId: job.ownerId }), {
-          jobId: JobQueue.queueJobId(job),
-        }),
+        this.queue.add(
+          PROCESS_JOB,
+          withRequestId({ jobId: job.id, run: job.run, userId: job.ownerId, ...options }),
+          {
+            jobId: JobQueue.queueJobId(job),
+          },
+        ),
         timeout,
       ]);
     } finally {

@@ -54,7 +54,8 @@ const UPSERT = `
  */
 @Injectable()
 export class ContactsKind implements JobKind {
-  readonly name = 'contacts';
+  static readonly kindName = 'contacts';
+  readonly name = ContactsKind.kindName;
   readonly description = 'Contacts: email, first_name, last_name, company (one contact per email)';
   readonly columns = [
     {

@@ -7,8 +7,9 @@ import type { RowProblem } from '../entities/staging-row.entity.js';
  * loading, restart) is the same for every kind.
  *
  * Adding a kind (e.g. `sensor_readings` loading through the Sensors module):
- * 1. `kinds/sensor-readings.kind.ts`: an `@Injectable()` class implementing `JobKind` (inject the other module's
- *    exported service if the loader needs it, and import that module in `jobs.module.ts`);
+ * 1. `kinds/sensor-readings.kind.ts`: an `@Injectable()` class implementing `JobKind`, with a static `kindName`
+ *    (its `name`, listed in the OpenAPI enum); inject the other module's exported service if the loader needs it,
+ *    and import that module in `jobs.module.ts` (a module the CLI can load too: no consumer, no worker);
  * 2. add the class to `JOB_KIND_CLASSES` in `kinds/registry.ts`.
  * Nothing else changes: the upload accepts `kind=sensor_readings`, the worker stages and checks its rows, review
  * works on its issues, and `load` is called once the job has no open issue.
@@ -22,7 +23,8 @@ import type { RowProblem } from '../entities/staging-row.entity.js';
  *   that no longer applies closes itself (resolution CORRECTED);
  * - review: issues whose type is in `acceptableIssues` may be resolved as they are (with a comment); the others
  *   need a correction of the row (`PUT /staging/{id}`, which reruns `validateRow` and the set checks) or a discard;
- * - load: with no open issue left, `load` runs once, inside the transaction that marks the job COMPLETED.
+ * - load: with no open issue left, `load` runs once, inside the transaction that marks the job COMPLETED, in the
+ *   worker (a review that closes the last issue queues a new run of the job for it).
  */
 export interface JobKind {
   /** The `kind` of an upload, e.g. `contacts`. */

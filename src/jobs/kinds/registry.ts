@@ -2,9 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JobsError, JobsErrorCode } from '../jobs.errors.js';
 import { ContactsKind } from './contacts.kind.js';
 import type { JobKind } from './job-kind.js';
+import { ObservationsKind } from './observations.kind.js';
+import { SensorReadingsKind } from './sensor-readings.kind.js';
 
-/** Every kind of ingestion job. Adding one: write `kinds/<name>.kind.ts` and list its class here. */
-export const JOB_KIND_CLASSES = [ContactsKind];
+/**
+ * Every kind of ingestion job. Adding one: write `kinds/<name>.kind.ts` (a class with a static `kindName` equal to
+ * its `name`) and list its class here.
+ */
+export const JOB_KIND_CLASSES = [ContactsKind, SensorReadingsKind, ObservationsKind];
+
+/** The kinds' names, known before the application starts (for the OpenAPI enum). */
+export const JOB_KIND_NAMES: string[] = JOB_KIND_CLASSES.map((k) => k.kindName);
 
 export const JOB_KINDS = Symbol('JOB_KINDS');
 

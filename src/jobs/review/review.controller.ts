@@ -49,7 +49,8 @@ export class ReviewController {
   @Put('issues/:id')
   @Groups('editor')
   @ApiOperation({
-    summary: 'Resolve an issue with a comment, or discard its row; the job loads when no issue is left open',
+    summary:
+      'Resolve an issue with a comment, or discard its row; when no issue is left open the load is queued',
   })
   @ApiResponse({ status: 200, type: UpdateIssueResponseDto })
   @ApiResponse({

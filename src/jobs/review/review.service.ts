@@ -8,6 +8,7 @@ import { page, Page, PageQueryDto } from '../../common/pagination/pagination.js'
 import { Job, JobStatus } from '../entities/job.entity.js';
 import { JobIssue } from '../entities/job-issue.entity.js';
 import { StagingRow, StagingStatus } from '../entities/staging-row.entity.js';
+import { JobQueue } from '../jobs/job-queue.js';
 import { JobsError, JobsErrorCode } from '../jobs.errors.js';
 import type { JobKind, RowValues } from '../kinds/job-kind.js';
 import { JobKindRegistry } from '../kinds/registry.js';
@@ -43,6 +44,7 @@ export class ReviewService {
     private readonly ledger: IssueLedger,
     private readonly events: JobEvents,
     private readonly db: JobsDb,
+    private readonly queue: JobQueue,
   ) {}
 
   /** Issues of the caller's jobs (every job for admins), in file order. */
@@ -201,7 +203,37 @@ export class ReviewService {
     }
   }
 
+  /**
+   * With issues left open the job stays in review. Without, its load is handed to the worker as a new run (a large
+   * file loads for a while, longer than a request should take): the job is PROCESSING at once, and the run checks
+   * the rows again and loads them (COMPLETED), or finds new issues (NEEDS_REVIEW). Should the queue not take the
+   * run, the load happens here instead.
+   */
   private async settle(jobId: string): Promise<ReviewOutcome> {
+    const queued = await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ status: JobStatus }>(
+        `SELECT status FROM jobs WHERE id = $1 FOR UPDATE`,
+        [jobId],
+      );
+      if (rows[0]?.status !== JobStatus.NEEDS_REVIEW || (await this.ledger.openCount(tx, jobId)) > 0)
+        return undefined;
+      const claimed = await tx.query<{ id: string; run: number; owner_id: string }>(
+        `UPDATE jobs SET status = 'PROCESSING', run = run + 1, updated_at = now() WHERE id = $1
+         RETURNING id, run, owner_id`,
+        [jobId],
+      );
+      const { id, run, owner_id } = claimed.rows[0];
+      return { id, run, ownerId: owner_id };
+    });
+    if (queued) {
+      try {
+        await this.queue.enqueue(queued, { staged: true });
+        this.events.log(queued, 'Job queued for loading', { run: queued.run });
+        return { jobStatus: JobStatus.PROCESSING, openIssues: 0 };
+      } catch (e) {
+        this.events.warn(queued, 'Could not queue the load; loading in the request', { err: e });
+      }
+    }
     const settled = await this.ledger.settle(jobId);
     if (settled) return { jobStatus: settled.status, openIssues: settled.openIssues };
     const job = await this.db.withClient(async (c) => {

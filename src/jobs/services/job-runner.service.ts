@@ -51,7 +51,10 @@ export class JobRunner {
         since = performance.now();
         return ms;
       };
-      const staged = await this.stage(job, kind);
+      // The run that loads a reviewed job has every row staged already: the file need not be read again.
+      const staged = data.staged
+        ? { resumed: true, rowsWithProblems: 0, copyWaitMs: 0 }
+        : await this.stage(job, kind);
       this.events.log(job, 'Job staged', {
         rows: job.processedRows,
         duration_ms: lap(),
@@ -107,7 +110,12 @@ export class JobRunner {
     });
     if (!raw) return undefined;
     const job = fromRaw(raw);
-    this.events.log(job, job.processedRows > 0 ? 'Job resumed' : 'Job started', { run: job.run });
+    const message = data.staged
+      ? 'Job loading after review'
+      : job.processedRows > 0
+        ? 'Job resumed'
+        : 'Job started';
+    this.events.log(job, message, { run: job.run });
     this.events.progress(job);
     return job;
   }

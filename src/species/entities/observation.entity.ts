@@ -71,6 +71,10 @@ export class Observation {
   @Column({ type: 'text', default: 'user' })
   source: string;
 
+  /** Lineage of a bulk-created sighting: the creator's key of its input (e.g. a Jobs staging row), unique. */
+  @Column({ name: 'source_ref', type: 'text', nullable: true, select: false })
+  sourceRef: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

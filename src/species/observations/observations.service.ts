@@ -6,7 +6,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { AuthUser, hasRole } from '../../auth/auth-user.js';
 import { Role } from '../../auth/entities/user.entity.js';
 import { FieldProblem } from '../../common/errors/domain-error.js';
@@ -19,10 +19,14 @@ import { speciesConfig, type SpeciesConfig } from '../species.config.js';
 import { invalidParameter, SpeciesError, SpeciesErrorCode } from '../species.errors.js';
 import { extensionOf, MAX_IMAGE_BYTES, sniffImageType } from './observation-image.js';
 
-/** What `createMany` reports: the ids created, in input order, and the inputs refused with their problems. */
+/**
+ * What `createMany` reports: the ids created, in input order, the inputs refused with their problems, and (with
+ * source refs) the inputs already created earlier under the same ref, with the id of that observation.
+ */
 export interface CreateManyResult {
   ids: string[];
   rejected: Array<{ index: number; problems: FieldProblem[] }>;
+  existing: Array<{ index: number; id: string }>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -48,25 +52,46 @@ export class ObservationsService {
   /**
    * Validates every input exactly as `POST /api/v1/observations` does (unknown fields refused) and inserts the valid
    * ones in multi-row statements. Invalid inputs are reported by index, never inserted.
+   *
+   * `sourceRefs` (one per input, unique) make a repeated call harmless: an input whose ref is already stored is
+   * not created again but reported in `existing` (a bulk loader that crashed between this call and recording its
+   * progress simply calls again). The caller serialises calls that share refs.
    */
-  async createMany(ownerId: string, inputs: unknown[]): Promise<CreateManyResult> {
+  async createMany(ownerId: string, inputs: unknown[], sourceRefs?: string[]): Promise<CreateManyResult> {
+    if (sourceRefs && sourceRefs.length !== inputs.length)
+      throw new Error('createMany: sourceRefs must hold one ref per input');
+    const stored = new Map<string, string>();
+    if (sourceRefs?.length) {
+      const found = await this.observations.find({
+        select: { id: true, sourceRef: true },
+        where: { sourceRef: In(sourceRefs) },
+      });
+      for (const o of found) if (o.sourceRef) stored.set(o.sourceRef, o.id);
+    }
     const valid: Array<{ index: number; dto: CreateObservationDto }> = [];
     const rejected: CreateManyResult['rejected'] = [];
+    const existing: CreateManyResult['existing'] = [];
     for (const [index, input] of inputs.entries()) {
+      const earlier = sourceRefs && stored.get(sourceRefs[index]);
+      if (earlier) {
+        existing.push({ index, id: earlier });
+        continue;
+      }
       const problems = await this.validateInput(input);
       if (problems.length > 0) rejected.push({ index, problems });
       else valid.push({ index, dto: plainToInstance(CreateObservationDto, input) });
     }
     const ids: string[] = [];
     for (let i = 0; i < valid.length; i += INSERT_CHUNK) {
-      const chunk = valid.slice(i, i + INSERT_CHUNK).map(({ dto }) => ({
+      const chunk = valid.slice(i, i + INSERT_CHUNK).map(({ index, dto }) => ({
         ...this.observations.create({ ownerId, ...columns(dto) }),
         id: randomUUID(),
+        sourceRef: sourceRefs?.[index] ?? null,
       }));
       await this.observations.insert(chunk);
       ids.push(...chunk.map((o) => o.id));
     }
-    return { ids, rejected };
+    return { ids, rejected, existing };
   }
 
   /** The problems of one input (empty when valid), as the HTTP API would report them. */
