@@ -25,7 +25,9 @@ export class RedisIoAdapter extends IoAdapter {
     const pub = redis.client.duplicate({ enableAutoPipelining: true });
     const sub = redis.duplicate();
     this.connections.push(pub, sub);
-    server.adapter(createAdapter(pub, sub));
+    // Pub/sub channels are shared by every database of a Redis server: a channel name per database keeps two
+    // deployments (or a test run beside a demo) on one server from receiving each other's events.
+    server.adapter(createAdapter(pub, sub, { key: `socket.io:db${redis.client.options.db ?? 0}` }));
     return server;
   }
 
