@@ -431,21 +431,43 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
           }>;
           StartTime: number;
           EndTime: number;
+          NextToken?: string;
         };
+        const series = q.MetricDataQueries.map(({ Id, MetricStat: { Metric: m } }) => ({
+          Id,
+          Label: m.MetricName,
+          points: (data.metrics?.[`${m.Namespace}|${m.MetricName}|${m.Dimensions?.[0]?.Value}`] ?? []).filter(
+            (p) => p.at.getTime() / 1000 >= q.StartTime && p.at.getTime() / 1000 <= q.EndTime,
+          ),
+        }));
+        // Like AWS, a page holds a bounded number of datapoints: a series may continue on the next page.
+        const all = series.flatMap((metric, index) => metric.points.map((point) => ({ index, point })));
+        const start = q.NextToken ? Number(Buffer.from(q.NextToken, 'base64').toString()) : 0;
+        const slice = all.slice(start, start + pageSize);
+        const next =
+          start + pageSize < all.length
+            ? Buffer.from(String(start + pageSize)).toString('base64')
+            : undefined;
         return json(200, {
-          MetricDataResults: q.MetricDataQueries.map(({ Id, MetricStat: { Metric: m } }) => {
-            const points = (
-              data.metrics?.[`${m.Namespace}|${m.MetricName}|${m.Dimensions?.[0]?.Value}`] ?? []
-            ).filter((p) => p.at.getTime() / 1000 >= q.StartTime && p.at.getTime() / 1000 <= q.EndTime);
-            return {
-              Id,
-              Label: m.MetricName,
-              Timestamps: points.map((p) => p.at.getTime() / 1000),
-              Values: points.map((p) => p.sum),
-              StatusCode: 'Complete',
-            };
+          MetricDataResults: series.flatMap((metric, index) => {
+            const points = slice.filter((e) => e.index === index).map((e) => e.point);
+            // Series without points are listed on the first page only.
+            if (points.length === 0 && start > 0) return [];
+            return [
+              {
+                Id: metric.Id,
+                Label: metric.Label,
+                Timestamps: points.map((p) => p.at.getTime() / 1000),
+                Values: points.map((p) => p.sum),
+                StatusCode:
+                  next && all.slice(start + pageSize).some((e) => e.index === index)
+                    ? 'PartialData'
+                    : 'Complete',
+              },
+            ];
           }),
           Messages: [],
+          ...(next ? { NextToken: next } : {}),
         });
       }
       default:
