@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startFakeAws, type FakeRegion } from './fakes/fake-aws.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { migrate, peakRssMb, startProcess, table } from './lib.js';
 
 /**
  * `npm run bench:scan`: one AWS account holding 10,000 resources across 3 regions, served by the local fake AWS
  * endpoint (EC2/ELBv2 XML, CloudWatch JSON, pages of 500). The built app scans it through its queue worker, as in
- * production. Prints the scan's wall time, the app's peak RSS and what was found. Target: < 30 s, < 300 MB.
+ * production. Prints the scan's wall time, the app's peak RSS during the scan and over the whole run (start, sign-up and
+ * login included) and what was found. Target: < 30 s, < 300 MB.
  */
 const TOTAL = Number(process.env.BENCH_RESOURCES ?? 10_000);
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
@@ -149,6 +150,10 @@ async function main(): Promise<void> {
       },
     });
     const idleRss = rssMb(app.child.pid as number);
+    // Registering and logging in hash passwords with argon2 (64 MiB each): that peak is the auth module's, so the
+    // whole-run peak is noted now and the high-water mark reset ("5" to clear_refs) to measure the scan's own.
+    const setupPeakRss = peakRssMb(app.child.pid as number);
+    writeFileSync(`/proc/${app.child.pid}/clear_refs`, '5');
     const started = Date.now();
     const scan = await api<{ id: string }>(app.url, '/api/v1/scans', {
       method: 'POST',
@@ -168,7 +173,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 200));
     }
     const seconds = (Date.now() - started) / 1000;
-    const rss = peakRssMb(app.child.pid as number);
+    const scanPeakRss = peakRssMb(app.child.pid as number);
     if (result.status !== 'completed') throw new Error(`Scan ${result.status}: ${result.error_message}`);
     console.log(
       `bench:scan: ${TOTAL} resources in ${REGIONS.length} regions (${REGIONS.join(', ')}), fake AWS endpoint`,
@@ -181,7 +186,8 @@ async function main(): Promise<void> {
         'API calls': fake.calls.length,
         seconds: Number(seconds.toFixed(2)),
         'RSS MB before scan': idleRss,
-        'peak RSS MB (app)': rss,
+        'peak RSS MB (app, scan)': scanPeakRss,
+        'peak RSS MB (app, whole run)': Math.max(setupPeakRss, scanPeakRss),
         target: '< 30 s, < 300 MB',
       },
     ]);

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * A local stand-in for the AWS endpoints the scanner calls, speaking their wire formats: EC2 Query (form body,
  * XML answers with `nextToken`), Elastic Load Balancing v2 Query (XML with `NextMarker`), CloudWatch JSON 1.0
- * (`X-Amz-Target: GraniteServiceVersion20100801.GetMetricStatistics`) and STS Query. The region comes from the
+ * (`X-Amz-Target: GraniteServiceVersion20100801.GetMetricData`) and STS Query. The region comes from the
  * SigV4 credential scope, as AWS routes it. Used by the e2e tests and `bench:scan`.
  */
 
@@ -421,24 +421,53 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
           `<TargetHealthDescriptions>${members(states, (s) => `<Target>${el('Id', 'i-0123456789abcdef0')}${el('Port', 80)}</Target>${el('HealthCheckPort', '80')}<TargetHealth>${el('State', s)}</TargetHealth>`)}</TargetHealthDescriptions>`,
         );
       }
-      case 'GetMetricStatistics': {
+      case 'GetMetricData': {
         const q = JSON.parse(body || '{}') as {
-          Namespace: string;
-          MetricName: string;
-          Dimensions: Array<{ Value: string }>;
+          MetricDataQueries: Array<{
+            Id: string;
+            MetricStat: {
+              Metric: { Namespace: string; MetricName: string; Dimensions: Array<{ Value: string }> };
+            };
+          }>;
           StartTime: number;
           EndTime: number;
+          NextToken?: string;
         };
-        const points = (
-          data.metrics?.[`${q.Namespace}|${q.MetricName}|${q.Dimensions?.[0]?.Value}`] ?? []
-        ).filter((p) => p.at.getTime() / 1000 >= q.StartTime && p.at.getTime() / 1000 <= q.EndTime);
+        const series = q.MetricDataQueries.map(({ Id, MetricStat: { Metric: m } }) => ({
+          Id,
+          Label: m.MetricName,
+          points: (data.metrics?.[`${m.Namespace}|${m.MetricName}|${m.Dimensions?.[0]?.Value}`] ?? []).filter(
+            (p) => p.at.getTime() / 1000 >= q.StartTime && p.at.getTime() / 1000 <= q.EndTime,
+          ),
+        }));
+        // Like AWS, a page holds a bounded number of datapoints: a series may continue on the next page.
+        const all = series.flatMap((metric, index) => metric.points.map((point) => ({ index, point })));
+        const start = q.NextToken ? Number(Buffer.from(q.NextToken, 'base64').toString()) : 0;
+        const slice = all.slice(start, start + pageSize);
+        const next =
+          start + pageSize < all.length
+            ? Buffer.from(String(start + pageSize)).toString('base64')
+            : undefined;
         return json(200, {
-          Label: q.MetricName,
-          Datapoints: points.map((p) => ({
-            Timestamp: p.at.getTime() / 1000,
-            Sum: p.sum,
-            Unit: q.Namespace === 'AWS/EBS' ? 'Count' : 'Bytes',
-          })),
+          MetricDataResults: series.flatMap((metric, index) => {
+            const points = slice.filter((e) => e.index === index).map((e) => e.point);
+            // Series without points are listed on the first page only.
+            if (points.length === 0 && start > 0) return [];
+            return [
+              {
+                Id: metric.Id,
+                Label: metric.Label,
+                Timestamps: points.map((p) => p.at.getTime() / 1000),
+                Values: points.map((p) => p.sum),
+                StatusCode:
+                  next && all.slice(start + pageSize).some((e) => e.index === index)
+                    ? 'PartialData'
+                    : 'Complete',
+              },
+            ];
+          }),
+          Messages: [],
+          ...(next ? { NextToken: next } : {}),
         });
       }
       default:

@@ -213,7 +213,7 @@ describe('a scan against the fake AWS endpoint', () => {
     // Throttled first calls were retried; volumes came in pages of 2.
     const usVolumeCalls = fake.calls.filter((c) => c === 'us-east-1 DescribeVolumes').length;
     expect(usVolumeCalls).toBeGreaterThanOrEqual(6);
-    expect(fake.calls.filter((c) => c === 'us-east-1 GetMetricStatistics').length).toBeGreaterThan(2);
+    expect(fake.calls.filter((c) => c === 'us-east-1 GetMetricData').length).toBeGreaterThan(2);
 
     expect(events.some((e) => e.scan_id === firstScanId && e.status === 'in_progress')).toBe(true);
     expect(events.at(-1)).toMatchObject({ scan_id: firstScanId, status: 'completed', progress: 100 });

@@ -144,7 +144,7 @@ export function estate(): FakeAwsOptions {
     accountId: ACCOUNT_ID,
     pageSize: 2,
     // One action of each wire format (EC2 XML, CloudWatch JSON, ELBv2 XML) is throttled once per region.
-    throttleFirstCall: ['DescribeVolumes', 'GetMetricStatistics', 'DescribeLoadBalancers'],
+    throttleFirstCall: ['DescribeVolumes', 'GetMetricData', 'DescribeLoadBalancers'],
     regions: {
       'us-east-1': usEast,
       'eu-west-1': {

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import * as Sentry from '@sentry/nestjs';
 import type { Request, Response } from 'express';
+import { reportToSentry } from '../../instrument.js';
 import { acceptRequestId, currentRequestId, REQUEST_ID_HEADER } from '../context/request-context.js';
 import { CommonErrorCode, DomainError } from './domain-error.js';
 import type { ErrorBody } from './error-body.js';
@@ -49,7 +49,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         { err: exception, requestId },
         body.code === CommonErrorCode.INTERNAL_ERROR ? 'Unhandled error' : body.message,
       );
-      Sentry.captureException(exception);
+      reportToSentry(exception);
     }
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);

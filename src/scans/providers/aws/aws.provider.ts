@@ -1,8 +1,8 @@
-import type { CloudWatchClient, Datapoint } from '@aws-sdk/client-cloudwatch';
-import type { EC2Client, Instance, Volume } from '@aws-sdk/client-ec2';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { EC2Client, Instance, NatGateway, Volume } from '@aws-sdk/client-ec2';
 import type { ElasticLoadBalancingV2Client, LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Inject, Injectable } from '@nestjs/common';
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import {
   idleLoadBalancer,
   idleNatGateway,
@@ -30,6 +30,9 @@ import {
 } from '../provider.js';
 
 const DAY_S = 86_400;
+/** GetMetricData answers at most 500 metrics and 100,800 datapoints per call. */
+const METRICS_PER_CALL = 500;
+const DATAPOINTS_PER_CALL = 100_800;
 
 /**
  * The AWS SDK clients, loaded on first use: they weigh about 100 MB of memory, which a replica that never scans
@@ -73,6 +76,18 @@ async function allPages<P>(
     token = next(page);
   } while (token);
   return pages;
+}
+
+/** One resource's CloudWatch metric. */
+interface MetricQuery {
+  namespace: string;
+  metric: string;
+  dimension: { Name: string; Value: string };
+}
+
+interface MetricPoint {
+  at: Date;
+  sum: number;
 }
 
 interface RegionClients {
@@ -197,16 +212,10 @@ class AwsScanner implements CloudScanner {
     const volumeRule = ruleCtx('ebs_volume');
     if (volumes && volumeRule) {
       const candidates = volumes.filter((v) => isVolumeCandidate(v, volumeRule));
-      await guardedStep(ctx, tally, 'cloudwatch:GetMetricStatistics(AWS/EBS)', () =>
-        Promise.all(
-          candidates.map((volume) =>
-            limit(async () => {
-              const last = await this.lastVolumeActivity(cloudwatch, volume, volumeRule, ctx);
-              add(unattachedVolume(volume, last, volumeRule));
-            }),
-          ),
-        ),
-      );
+      await guardedStep(ctx, tally, 'cloudwatch:GetMetricData(AWS/EBS)', async () => {
+        const lastActivity = await this.lastVolumeActivity(cloudwatch, candidates, volumeRule, ctx, limit);
+        candidates.forEach((volume, i) => add(unattachedVolume(volume, lastActivity[i], volumeRule)));
+      });
     }
 
     const addressRule = ruleCtx('elastic_ip');
@@ -299,14 +308,8 @@ class AwsScanner implements CloudScanner {
         );
         const gateways = pages.flatMap((p) => p.NatGateways ?? []);
         ctx.step('ec2:DescribeNatGateways', gateways.length);
-        await Promise.all(
-          gateways.map((nat) =>
-            limit(async () => {
-              const bytes = await this.natTraffic(cloudwatch, nat.NatGatewayId as string, natRule, ctx);
-              add(idleNatGateway(nat, bytes, natRule));
-            }),
-          ),
-        );
+        const traffic = await this.natTraffic(cloudwatch, gateways, natRule, ctx, limit);
+        gateways.forEach((nat, i) => add(idleNatGateway(nat, traffic[i], natRule)));
       });
     }
 
@@ -329,77 +332,119 @@ class AwsScanner implements CloudScanner {
     return { findings, ...tally };
   }
 
-  /** The most recent day with read or write operations within the lookback window, or null. */
+  /** For each volume, the most recent day with read or write operations within the lookback window, or null. */
   private async lastVolumeActivity(
     cloudwatch: CloudWatchClient,
-    volume: Volume,
+    volumes: Volume[],
     rule: RuleContext,
     ctx: RegionScanContext,
-  ): Promise<Date | null> {
-    const lookbackDays = rule.settings.params.activity_lookback_days;
-    const points = await Promise.all(
-      ['VolumeReadOps', 'VolumeWriteOps'].map((MetricName) =>
-        this.datapoints(cloudwatch, ctx, {
+    limit: LimitFunction,
+  ): Promise<Array<Date | null>> {
+    const metrics = ['VolumeReadOps', 'VolumeWriteOps'];
+    const series = await this.metricSums(
+      cloudwatch,
+      ctx,
+      limit,
+      volumes.flatMap((volume) =>
+        metrics.map((metric) => ({
           namespace: 'AWS/EBS',
-          metric: MetricName,
+          metric,
           dimension: { Name: 'VolumeId', Value: volume.VolumeId as string },
-          days: lookbackDays,
-          period: DAY_S,
-        }),
+        })),
       ),
+      { days: rule.settings.params.activity_lookback_days, period: DAY_S },
     );
-    let last: Date | null = null;
-    for (const point of points.flat())
-      if ((point.Sum ?? 0) > 0 && point.Timestamp && (!last || point.Timestamp > last))
-        last = point.Timestamp;
-    return last;
+    return volumes.map((_, i) => {
+      let last: Date | null = null;
+      for (const point of series.slice(i * metrics.length, (i + 1) * metrics.length).flat())
+        if (point.sum > 0 && (!last || point.at > last)) last = point.at;
+      return last;
+    });
   }
 
+  /** For each NAT gateway, the bytes it moved (both directions) within the lookback window. */
   private async natTraffic(
     cloudwatch: CloudWatchClient,
-    natGatewayId: string,
+    gateways: NatGateway[],
     rule: RuleContext,
     ctx: RegionScanContext,
-  ): Promise<number> {
+    limit: LimitFunction,
+  ): Promise<number[]> {
     const days = rule.settings.params.lookback_days;
-    const points = await Promise.all(
-      ['BytesOutToDestination', 'BytesInFromDestination'].map((metric) =>
-        this.datapoints(cloudwatch, ctx, {
+    const metrics = ['BytesOutToDestination', 'BytesInFromDestination'];
+    const series = await this.metricSums(
+      cloudwatch,
+      ctx,
+      limit,
+      gateways.flatMap((nat) =>
+        metrics.map((metric) => ({
           namespace: 'AWS/NATGateway',
           metric,
-          dimension: { Name: 'NatGatewayId', Value: natGatewayId },
-          days,
-          period: days * DAY_S,
+          dimension: { Name: 'NatGatewayId', Value: nat.NatGatewayId as string },
+        })),
+      ),
+      { days, period: days * DAY_S },
+    );
+    return gateways.map((_, i) =>
+      series
+        .slice(i * metrics.length, (i + 1) * metrics.length)
+        .flat()
+        .reduce((sum, point) => sum + point.sum, 0),
+    );
+  }
+
+  /**
+   * The `Sum` of each metric per period over the last `days`, in the order asked. One GetMetricData call covers
+   * hundreds of metrics: a region with thousands of volumes takes a handful of calls instead of two per volume,
+   * which is most of a scan's time and memory.
+   */
+  private async metricSums(
+    cloudwatch: CloudWatchClient,
+    ctx: RegionScanContext,
+    limit: LimitFunction,
+    queries: MetricQuery[],
+    window: { days: number; period: number },
+  ): Promise<MetricPoint[][]> {
+    const { GetMetricDataCommand } = this.sdk.cloudwatch;
+    const series: MetricPoint[][] = queries.map(() => []);
+    const pointsPerMetric = Math.ceil((window.days * DAY_S) / window.period);
+    const batchSize = Math.max(
+      1,
+      Math.min(METRICS_PER_CALL, Math.floor(DATAPOINTS_PER_CALL / pointsPerMetric)),
+    );
+    const StartTime = new Date(ctx.now.getTime() - window.days * DAY_S * 1000);
+    const batches: number[] = [];
+    for (let first = 0; first < queries.length; first += batchSize) batches.push(first);
+    await Promise.all(
+      batches.map((first) =>
+        limit(async () => {
+          const MetricDataQueries = queries.slice(first, first + batchSize).map((q, i) => ({
+            Id: `m${first + i}`,
+            MetricStat: {
+              Metric: { Namespace: q.namespace, MetricName: q.metric, Dimensions: [q.dimension] },
+              Period: window.period,
+              Stat: 'Sum',
+            },
+            ReturnData: true,
+          }));
+          let NextToken: string | undefined;
+          do {
+            const page = await cloudwatch.send(
+              new GetMetricDataCommand({ MetricDataQueries, StartTime, EndTime: ctx.now, NextToken }),
+              { abortSignal: ctx.signal },
+            );
+            // A long series may come over several pages, each with part of its points.
+            for (const result of page.MetricDataResults ?? []) {
+              const points = series[Number(result.Id?.slice(1))];
+              const values = result.Values ?? [];
+              (result.Timestamps ?? []).forEach((at, j) => points?.push({ at, sum: values[j] ?? 0 }));
+            }
+            NextToken = page.NextToken;
+          } while (NextToken);
         }),
       ),
     );
-    return points.flat().reduce((sum, p) => sum + (p.Sum ?? 0), 0);
-  }
-
-  private async datapoints(
-    cloudwatch: CloudWatchClient,
-    ctx: RegionScanContext,
-    q: {
-      namespace: string;
-      metric: string;
-      dimension: { Name: string; Value: string };
-      days: number;
-      period: number;
-    },
-  ): Promise<Datapoint[]> {
-    const result = await cloudwatch.send(
-      new this.sdk.cloudwatch.GetMetricStatisticsCommand({
-        Namespace: q.namespace,
-        MetricName: q.metric,
-        Dimensions: [q.dimension],
-        StartTime: new Date(ctx.now.getTime() - q.days * DAY_S * 1000),
-        EndTime: ctx.now,
-        Period: q.period,
-        Statistics: ['Sum'],
-      }),
-      { abortSignal: ctx.signal },
-    );
-    return result.Datapoints ?? [];
+    return series;
   }
 
   private async loadBalancerUsage(
