@@ -48,7 +48,7 @@ export class SpeciesEnv {
   @IsInt()
   @Min(1)
   @Max(10000)
-  SPECIES_UPSERT_BATCH_SIZE: number = 1000;
+  SPECIES_UPSERT_BATCH_SIZE: number = 10000;
 
   @IsInt()
   @Min(1)

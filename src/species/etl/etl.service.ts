@@ -11,7 +11,7 @@ import { CuratedObservationWriter } from './curated-observation.writer.js';
 import { ETL_RUN_JOB, EtlJobData, SPECIES_ETL_QUEUE } from './etl.queue.js';
 import { MAX_PAGE_SIZE, ObisClient } from './obis.client.js';
 import { MappedObservation, mapObisRecord } from './obis-mapper.js';
-import type { ObisPage, ObisRecord } from './obis-record.js';
+import type { ObisRecord } from './obis-record.js';
 import { VernacularNamesService } from './vernacular-names.service.js';
 
 export interface EtlRequest {
@@ -23,6 +23,18 @@ export interface EtlRequest {
   geometry?: string;
   pages?: number;
   size?: number;
+}
+
+/** A fetched page, mapped and named, ready to be stored. */
+interface PreparedPage {
+  total: number;
+  records: ObisRecord[];
+  rows: MappedObservation[];
+  skipped: number;
+  /** WoRMS look-ups that failed. */
+  failures: number;
+  /** `id` of the page's last record. */
+  cursor: string | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -145,21 +157,21 @@ export class EtlService {
     const p = run.parameters;
     const capped = (pagesDone: number) => p.pages !== undefined && pagesDone >= p.pages;
     try {
-      // The next page is fetched while the current one is stored, so HTTP and JSON parsing overlap the database
-      // work; a failed store drops the prefetched page and the cursor stays on the last stored one.
-      let next = capped(run.pages) ? undefined : this.fetchPage(p, run.cursor);
+      // The next page is fetched, mapped and named while the current one is stored, so HTTP, JSON parsing, mapping
+      // and WoRMS look-ups overlap the database work; a failed store drops the prepared page and the cursor stays on
+      // the last stored one.
+      let next = capped(run.pages) ? undefined : this.preparePage(p, run.cursor);
       while (next) {
-        const result = await next;
-        if (result.results.length === 0) break;
+        const page = await next;
+        if (page.records.length === 0) break;
         // A server that ignores `after` would hand back the same page forever.
         const previous = run.cursor;
-        if (previous !== null && result.results.some((r) => r.id === previous))
+        if (previous !== null && page.records.some((r) => r.id === previous))
           throw new SpeciesError(SpeciesErrorCode.OBIS_UNAVAILABLE, `OBIS did not page past ${previous}`);
-        const last = result.results[result.results.length - 1].id;
-        const more = result.results.length >= p.size && !capped(run.pages + 1);
-        next = more ? this.fetchPage(p, last) : undefined;
-        run = await this.storePage(run, result.results);
-        onPage?.(run, result.total);
+        const more = page.records.length >= p.size && !capped(run.pages + 1);
+        next = more ? this.preparePage(p, page.cursor) : undefined;
+        run = await this.storePage(run, page);
+        onPage?.(run, page.total);
       }
       await this.runs.update(run.id, { status: EtlRunStatus.SUCCEEDED, finishedAt: new Date() });
     } catch (error) {
@@ -175,35 +187,46 @@ export class EtlService {
     return this.get(run.id);
   }
 
-  private fetchPage(p: EtlParameters, after: string | null): Promise<ObisPage> {
-    const page = this.obis.occurrences({
-      geometry: p.geometry,
-      taxonId: p.taxonId,
-      scientificName: p.scientificName,
-      startDate: p.startDate,
-      endDate: p.endDate,
-      size: p.size,
-      after,
-    });
+  /** Fetches, maps and names one page; nothing is written to the run or the observations yet. */
+  private preparePage(p: EtlParameters, after: string | null): Promise<PreparedPage> {
+    const prepared = this.obis
+      .occurrences({
+        geometry: p.geometry,
+        taxonId: p.taxonId,
+        scientificName: p.scientificName,
+        startDate: p.startDate,
+        endDate: p.endDate,
+        size: p.size,
+        after,
+      })
+      .then(async ({ total, results }) => {
+        const rows: MappedObservation[] = [];
+        let skipped = 0;
+        for (const record of results) {
+          const mapped = mapObisRecord(record);
+          if (mapped.ok) rows.push(mapped.value);
+          else skipped += 1;
+        }
+        const unnamed = rows.filter((r) => r.commonName === null && r.aphiaId !== null);
+        const { names, failures } = await this.names.resolve(unnamed.map((r) => r.aphiaId as number));
+        for (const row of unnamed) row.commonName = names.get(row.aphiaId as number) ?? null;
+        const cursor = results.length > 0 ? results[results.length - 1].id : after;
+        return { total, records: results, rows, skipped, failures, cursor };
+      });
     // Awaited later (or dropped when storing fails): never an unhandled rejection.
-    page.catch(() => undefined);
-    return page;
+    prepared.catch(() => undefined);
+    return prepared;
   }
 
-  private async storePage(run: EtlRun, records: ObisRecord[]): Promise<EtlRun> {
-    const rows: MappedObservation[] = [];
-    let skipped = 0;
-    for (const record of records) {
-      const mapped = mapObisRecord(record);
-      if (mapped.ok) rows.push(mapped.value);
-      else skipped += 1;
-    }
-    const unnamed = rows.filter((r) => r.commonName === null && r.aphiaId !== null);
-    const { names, failures } = await this.names.resolve(unnamed.map((r) => r.aphiaId as number));
-    for (const row of unnamed) row.commonName = names.get(row.aphiaId as number) ?? null;
-
-    const cursor = records[records.length - 1].id;
+  /**
+   * Writes a page's rows and the run's counters and cursor in one transaction. Its commit does not wait for the WAL
+   * flush (synchronous_commit off, this transaction only): a crash may lose the last pages' commits, but rows and
+   * cursor are lost together, so a resume fetches exactly those pages again and the upsert stays idempotent.
+   */
+  private async storePage(run: EtlRun, page: PreparedPage): Promise<EtlRun> {
+    const { records, rows, skipped, failures, cursor } = page;
     return this.db.transaction(async (manager) => {
+      await manager.query(`SET LOCAL synchronous_commit = off`);
       let inserted = 0;
       let updated = 0;
       for (let i = 0; i < rows.length; i += this.config.upsertBatchSize) {
