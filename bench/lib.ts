@@ -1,7 +1,12 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 
 /** Shared helpers of the benchmarks: they run the built app as its own process, as in production. */
+
+// The app refuses to start without a credentials key (Scans); a benchmark's throwaway data needs no fixed one.
+process.env.ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer();

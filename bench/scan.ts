@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startFakeAws, type FakeRegion } from './fakes/fake-aws.js';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +16,6 @@ const ago = (days: number) => new Date(Date.now() - days * DAY);
 
 process.env.DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench_scans';
 process.env.REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
-process.env.ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
 
 /** A region's share of the estate: mostly volumes and snapshots, some of everything else. */
 function region(name: string, count: number): FakeRegion {

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
 import { Readable } from 'node:stream';
@@ -287,8 +286,6 @@ async function ensureDatabase(): Promise<void> {
 async function main(): Promise<void> {
   process.env.DATABASE_URL = DATABASE_URL;
   process.env.REDIS_URL = REDIS_URL;
-  // Required by the app since the Scans module; the species bench encrypts nothing.
-  process.env.ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
   await ensureDatabase();
   migrate();
   const db = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
