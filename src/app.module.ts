@@ -28,7 +28,8 @@ import { SensorsModule } from './sensors/sensors.module.js';
       inject: [RedisService],
       useFactory: (redis: RedisService) => ({
         throttlers: [
-          { name: 'default', ttl: 60_000, limit: () => readEnv(AuthEnv, process.env).THROTTLE_DEFAULT_LIMIT },
+          // Read once: the environment was validated at start-up and does not change per request.
+          { name: 'default', ttl: 60_000, limit: readEnv(AuthEnv, process.env).THROTTLE_DEFAULT_LIMIT },
         ],
         storage: new ThrottlerStorageRedisService(redis.client),
       }),
