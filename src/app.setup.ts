@@ -8,10 +8,9 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { acceptRequestId, REQUEST_ID_HEADER } from './common/context/request-context.js';
 import { createValidationPipe } from './common/errors/validation.js';
+import { API_PREFIX } from './common/http/api-prefix.js';
 import { AppConfig } from './config/app.config.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
-
-export const API_PREFIX = 'api/v1';
 
 /**
  * Everything about the HTTP app that is not a module: shared by `main.ts` and the e2e tests, so the tests exercise

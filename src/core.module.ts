@@ -5,6 +5,7 @@ import { ClsModule } from 'nestjs-cls';
 import { CommonModule } from './common/common.module.js';
 import { acceptRequestId, REQUEST_ID_HEADER } from './common/context/request-context.js';
 import { LoggingModule } from './common/logging/logging.module.js';
+import { ThrottlingModule } from './common/throttling/throttling.module.js';
 import { AppConfig } from './config/app.config.js';
 import { AppConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -45,6 +46,7 @@ import { RedisModule } from './redis/redis.module.js';
     }),
     MessagingModule,
     CommonModule,
+    ThrottlingModule,
   ],
 })
 export class CoreModule {}

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from
 import { ErrorBody } from '../common/errors/error-body.js';
 import { Roles } from './decorators/access.decorator.js';
 import { AdminUpdateUserDto, ListUsersQueryDto, UserDto, UserPageDto } from './dto/user.dto.js';
-import { Role } from './entities/user.entity.js';
+import { Role } from './roles.js';
 import { TokensService } from './services/tokens.service.js';
 import { UsersService } from './services/users.service.js';
 

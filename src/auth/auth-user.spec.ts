@@ -1,5 +1,5 @@
 import { inGroup } from './auth-user.js';
-import { Role } from './entities/user.entity.js';
+import { Role } from './roles.js';
 import { normaliseGroups } from './services/users.service.js';
 
 describe('groups', () => {

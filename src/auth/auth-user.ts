@@ -1,4 +1,4 @@
-import { Role } from './entities/user.entity.js';
+import { Role } from './roles.js';
 
 /** What the rest of the application knows about the caller. */
 export interface AuthUser {

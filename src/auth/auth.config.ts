@@ -61,10 +61,6 @@ export class AuthEnv {
 
   @IsInt()
   @Min(1)
-  THROTTLE_DEFAULT_LIMIT: number = 100;
-
-  @IsInt()
-  @Min(1)
   THROTTLE_LOGIN_LIMIT: number = 5;
 
   @IsInt()
@@ -103,7 +99,6 @@ export const authConfig = defineConfig('auth', AuthEnv, (env) => ({
   smtpUrl: env.SMTP_URL,
   mailFrom: env.MAIL_FROM,
   throttle: {
-    default: env.THROTTLE_DEFAULT_LIMIT,
     login: env.THROTTLE_LOGIN_LIMIT,
     register: env.THROTTLE_REGISTER_LIMIT,
     refresh: env.THROTTLE_REFRESH_LIMIT,

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import type { CookieOptions, Request, Response } from 'express';
 import { Inject } from '@nestjs/common';
 import { ErrorBody } from '../common/errors/error-body.js';
-import { readEnv } from '../config/env.js';
-import { authConfig, type AuthConfig, AuthEnv } from './auth.config.js';
+import { apiPath } from '../common/http/api-prefix.js';
+import { RateLimit } from '../common/throttling/rate-limit.guards.js';
+import { authConfig, type AuthConfig } from './auth.config.js';
+import { AuthRateLimit } from './auth.rate-limits.js';
 import { AuthError, AuthErrorCode } from './auth.errors.js';
 import type { AuthUser } from './auth-user.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
@@ -24,17 +25,7 @@ import { TokenPair } from './services/tokens.service.js';
 import { UsersService } from './services/users.service.js';
 import { ACCESS_COOKIE, REFRESH_COOKIE } from './strategies/token-extractor.js';
 
-const MINUTE = 60_000;
-/** Limits are read when a request comes, so they follow the validated environment. */
-const limit = (key: 'login' | 'register' | 'refresh') => () => {
-  const env = readEnv(AuthEnv, process.env);
-  return {
-    login: env.THROTTLE_LOGIN_LIMIT,
-    register: env.THROTTLE_REGISTER_LIMIT,
-    refresh: env.THROTTLE_REFRESH_LIMIT,
-  }[key];
-};
-const REFRESH_COOKIE_PATH = '/api/v1/auth';
+const REFRESH_COOKIE_PATH = apiPath('auth');
 
 @ApiTags('auth')
 @ApiResponse({ status: 400, type: ErrorBody, description: 'Invalid input' })
@@ -49,7 +40,7 @@ export class AuthController {
 
   @Post('register')
   @Public()
-  @Throttle({ default: { limit: limit('register'), ttl: MINUTE } })
+  @RateLimit(AuthRateLimit.REGISTER)
   @ApiOperation({ summary: 'Create an account (a verification mail is sent)' })
   @ApiResponse({ status: 201, type: UserDto })
   @ApiResponse({ status: 409, type: ErrorBody, description: 'Email or username taken' })
@@ -60,7 +51,7 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @Throttle({ default: { limit: limit('login'), ttl: MINUTE } })
+  @RateLimit(AuthRateLimit.LOGIN)
   @ApiOperation({ summary: 'Sign in with email or username; also sets HttpOnly cookies' })
   @ApiResponse({ status: 200, type: LoginResponseDto })
   @ApiResponse({ status: 401, type: ErrorBody })
@@ -74,7 +65,7 @@ export class AuthController {
   @Post('refresh')
   @Public()
   @HttpCode(200)
-  @Throttle({ default: { limit: limit('refresh'), ttl: MINUTE } })
+  @RateLimit(AuthRateLimit.REFRESH)
   @ApiOperation({
     summary: 'Rotate a refresh token (body or cookie); a reused token revokes its whole family',
   })
@@ -146,7 +137,7 @@ export class AuthController {
   @Post('resend-verification')
   @Public()
   @HttpCode(202)
-  @Throttle({ default: { limit: limit('register'), ttl: MINUTE } })
+  @RateLimit(AuthRateLimit.REGISTER)
   @ApiOperation({ summary: 'Send the verification mail again (always 202)' })
   @ApiBody({ type: EmailDto })
   @ApiResponse({ status: 202, type: MessageDto })
@@ -158,7 +149,7 @@ export class AuthController {
   @Post('password-reset')
   @Public()
   @HttpCode(202)
-  @Throttle({ default: { limit: limit('register'), ttl: MINUTE } })
+  @RateLimit(AuthRateLimit.REGISTER)
   @ApiOperation({
     summary: 'Mail a password-reset token (always 202, never says whether the address exists)',
   })
@@ -171,7 +162,7 @@ export class AuthController {
   @Post('password-reset/confirm')
   @Public()
   @HttpCode(200)
-  @Throttle({ default: { limit: limit('login'), ttl: MINUTE } })
+  @RateLimit(AuthRateLimit.LOGIN)
   @ApiOperation({ summary: 'Set a new password with the mailed token; signs out every session' })
   @ApiResponse({ status: 200, type: MessageDto })
   @ApiResponse({ status: 400, type: ErrorBody })

@@ -1,26 +1,18 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
-import { CloudcastingCliModule } from '../cloudcasting/commands/cloudcasting-cli.module.js';
+import { AuthModule } from '../auth/index.js';
+import { CloudcastingCliModule } from '../cloudcasting/index.js';
 import { CoreModule } from '../core.module.js';
-import { DemoSeedCommand } from '../demo/demo-seed.command.js';
-import { JobsCliModule } from '../jobs/jobs.module.js';
-import { SensorsRetentionCommand } from '../sensors/commands/sensors-retention.command.js';
-import { SensorsSimulateCommand } from '../sensors/commands/sensors-simulate.command.js';
-import { RetentionService } from '../sensors/retention.service.js';
+import { JobsCliModule } from '../jobs/index.js';
+import { SensorsRetentionCommand, SensorsSimulateCommand, RetentionService } from '../sensors/index.js';
 import { MigrateCommand } from './migrate.command.js';
-import { RefreshObisDataCommand } from '../species/commands/refresh-obis-data.command.js';
-import { SpeciesDemoSeedCommand } from '../species/demo/species-demo-seed.command.js';
-import { SpeciesModule } from '../species/species.module.js';
-import { AccountsRotateKeyCommand } from '../scans/commands/accounts-rotate-key.command.js';
-import { ScansRunCommand } from '../scans/commands/scans-run.command.js';
-import { ScansCoreModule } from '../scans/scans-core.module.js';
+import { RefreshObisDataCommand, SpeciesDemoSeedCommand, SpeciesModule } from '../species/index.js';
+import { AccountsRotateKeyCommand, ScansRunCommand, ScansCoreModule } from '../scans/index.js';
 
 /** The modules and commands of `npm run cli -- <command>`. */
 @Module({
   imports: [CoreModule, AuthModule, CloudcastingCliModule, SpeciesModule, ScansCoreModule, JobsCliModule],
   providers: [
     MigrateCommand,
-    DemoSeedCommand,
     RefreshObisDataCommand,
     SpeciesDemoSeedCommand,
     ScansRunCommand,

@@ -9,9 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Roles } from '../auth/decorators/access.decorator.js';
-import { Public } from '../auth/decorators/public.decorator.js';
-import { Role } from '../auth/entities/user.entity.js';
+import { Roles, Public, Role } from '../auth/index.js';
 import { ErrorBody } from '../common/errors/error-body.js';
 import { PageQueryDto } from '../common/pagination/pagination.js';
 import {

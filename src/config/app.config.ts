@@ -55,6 +55,11 @@ export class AppEnv {
   @IsInt()
   @Min(0)
   SHUTDOWN_TIMEOUT_MS: number = 10000;
+
+  /** Requests per minute and address on every route without a rate limit of its own. */
+  @IsInt()
+  @Min(1)
+  THROTTLE_DEFAULT_LIMIT: number = 100;
 }
 
 export const appConfig = defineConfig('app', AppEnv, (env) => ({
@@ -73,6 +78,7 @@ export const appConfig = defineConfig('app', AppEnv, (env) => ({
   sentryDsn: env.SENTRY_DSN,
   publicUrl: env.PUBLIC_URL,
   shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  throttleDefaultLimit: env.THROTTLE_DEFAULT_LIMIT,
 }));
 
 export type AppConfig = ConfigOf<typeof appConfig>;

@@ -1,44 +1,16 @@
-import { EmailToken } from '../auth/entities/email-token.entity.js';
-import { RefreshToken } from '../auth/entities/refresh-token.entity.js';
-import { User } from '../auth/entities/user.entity.js';
-import { CloudcastingForecast } from '../cloudcasting/entities/cloudcasting-forecast.entity.js';
+import { AUTH_ENTITIES } from '../auth/entities/index.js';
+import { CLOUDCASTING_ENTITIES } from '../cloudcasting/entities/index.js';
+import { JOBS_ENTITIES } from '../jobs/entities/index.js';
+import { SCANS_ENTITIES } from '../scans/entities/index.js';
+import { SENSORS_ENTITIES } from '../sensors/entities/index.js';
 import { SPECIES_ENTITIES } from '../species/entities/index.js';
-import { Contact } from '../jobs/contacts/contact.entity.js';
-import { JobIssue } from '../jobs/entities/job-issue.entity.js';
-import { Job } from '../jobs/entities/job.entity.js';
-import { StagingRow } from '../jobs/entities/staging-row.entity.js';
-import { ChatMessage, Conversation } from '../scans/entities/chat.entity.js';
-import { CloudAccount } from '../scans/entities/cloud-account.entity.js';
-import { OrphanResource } from '../scans/entities/orphan-resource.entity.js';
-import { Price } from '../scans/entities/price.entity.js';
-import { RuleOverride } from '../scans/entities/rule-override.entity.js';
-import { Scan } from '../scans/entities/scan.entity.js';
-import { Sensor } from '../sensors/entities/sensor.entity.js';
-import { SensorReading } from '../sensors/entities/sensor-reading.entity.js';
-import { SensorThreshold } from '../sensors/entities/sensor-threshold.entity.js';
 
-/** Every entity of the application, for the data source and the migration generator. Modules add theirs here. */
+/** Every entity of the application, for the data source and the migration generator. Modules list theirs. */
 export const ALL_ENTITIES = [
-  User,
-  RefreshToken,
-  EmailToken,
-  CloudcastingForecast,
+  ...AUTH_ENTITIES,
+  ...CLOUDCASTING_ENTITIES,
   ...SPECIES_ENTITIES,
-  // Jobs module
-  Job,
-  StagingRow,
-  JobIssue,
-  Contact,
-  // Scans
-  CloudAccount,
-  Scan,
-  OrphanResource,
-  Price,
-  RuleOverride,
-  Conversation,
-  ChatMessage,
-  // Sensors
-  SensorReading,
-  Sensor,
-  SensorThreshold,
+  ...JOBS_ENTITIES,
+  ...SCANS_ENTITIES,
+  ...SENSORS_ENTITIES,
 ];

@@ -7,7 +7,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
-import { Public } from '../auth/decorators/public.decorator.js';
+import { Public } from '../auth/index.js';
 import { MqttService } from '../messaging/mqtt.service.js';
 import { RedisService } from '../redis/redis.service.js';
 import { StatusService } from './status.service.js';

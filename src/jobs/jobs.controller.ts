@@ -19,9 +19,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
-import { Groups } from '../auth/decorators/access.decorator.js';
+import { type AuthUser, CurrentUser, Groups } from '../auth/index.js';
 import { ErrorBody } from '../common/errors/error-body.js';
 import {
   IssueDto,

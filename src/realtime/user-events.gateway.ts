@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { OnGatewayConnection, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { SocketAuthenticator } from '../auth/services/socket-authenticator.js';
+import { SocketAuthenticator } from '../auth/index.js';
 
 export const userRoom = (userId: string) => `user:${userId}`;
 

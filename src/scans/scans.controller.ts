@@ -11,10 +11,8 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import type { Response } from 'express';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
+import { type AuthUser, CurrentUser } from '../auth/index.js';
 import { ErrorBody } from '../common/errors/error-body.js';
 import {
   ListScansQueryDto,
@@ -25,7 +23,8 @@ import {
   ScanSummaryDto,
   StartScanDto,
 } from './dto/scan.dto.js';
-import { SCAN_REQUEST_LIMIT } from './scan-rate-limit.js';
+import { RateLimit } from '../common/throttling/rate-limit.guards.js';
+import { ScansRateLimit } from './scans.rate-limits.js';
 import { ScansService } from './scans.service.js';
 
 const DETAIL_RESOURCES = 100;
@@ -40,7 +39,7 @@ export class ScansController {
 
   @Post()
   @HttpCode(202)
-  @Throttle({ default: SCAN_REQUEST_LIMIT })
+  @RateLimit(ScansRateLimit.SCAN_REQUEST)
   @ApiOperation({ summary: 'Queue a scan of one of your accounts (10 per minute per user)' })
   @ApiResponse({ status: 202, type: ScanDto })
   @ApiResponse({ status: 400, type: ErrorBody, description: 'Inactive account' })

@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { RateLimitRegistry } from '../common/throttling/rate-limits.js';
+import { AuthModule } from '../auth/index.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { AnthropicClient } from './chat/anthropic.client.js';
 import { ChatController } from './chat/chat.controller.js';
@@ -15,6 +16,8 @@ import { ResourcesController } from './resources/resources.controller.js';
 import { RulesController } from './rules/rules.controller.js';
 import { ScansController } from './scans.controller.js';
 import { ScansCoreModule } from './scans-core.module.js';
+import { scansConfig, type ScansConfig } from './scans.config.js';
+import { ScansRateLimit } from './scans.rate-limits.js';
 
 /** CloudWaste: cloud accounts, queued scans for orphaned resources, costs, rules, reviews. */
 @Module({
@@ -37,4 +40,17 @@ import { ScansCoreModule } from './scans-core.module.js';
     GdprService,
   ],
 })
-export class ScansModule {}
+export class ScansModule implements OnModuleInit {
+  constructor(
+    private readonly rateLimits: RateLimitRegistry,
+    @Inject(scansConfig.KEY) private readonly config: ScansConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.rateLimits.register(ScansRateLimit.SCAN_REQUEST, {
+      limit: this.config.rateLimitPerMinute,
+      windowMs: 60_000,
+      per: 'user',
+    });
+  }
+}

@@ -77,6 +77,7 @@ export const sensorsConfig = defineConfig('sensors', SensorsEnv, (env) => ({
     sessionExpirySeconds: env.SENSORS_MQTT_SESSION_EXPIRY_SECONDS,
     receiveMaximum: env.SENSORS_MQTT_RECEIVE_MAXIMUM,
   },
+  httpIngestPerMinute: env.SENSORS_HTTP_INGEST_PER_MINUTE,
   batch: { maxRows: env.SENSORS_BATCH_MAX_ROWS, maxWaitMs: env.SENSORS_BATCH_MAX_WAIT_MS },
   thresholds: { ...DEFAULT_THRESHOLDS, ...parseThresholdOverrides(env.SENSORS_THRESHOLDS) },
   retention: { days: env.SENSORS_RETENTION_DAYS, batchRows: env.SENSORS_RETENTION_BATCH_ROWS },

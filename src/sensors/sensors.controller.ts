@@ -8,10 +8,9 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
-import { Groups } from '../auth/decorators/access.decorator.js';
+import { Groups } from '../auth/index.js';
 import { ErrorBody } from '../common/errors/error-body.js';
-import { readEnv } from '../config/env.js';
+import { RateLimit } from '../common/throttling/rate-limit.guards.js';
 import {
   AnomaliesDto,
   HistoryDto,
@@ -29,7 +28,7 @@ import {
 } from './dto/sensor-queries.dto.js';
 import { LiveReadings } from './live-readings.js';
 import { SensorIngestService } from './sensor-ingest.service.js';
-import { SensorsEnv } from './sensors.config.js';
+import { SensorsRateLimit } from './sensors.rate-limits.js';
 import { SensorsError, SensorsErrorCode } from './sensors.errors.js';
 import { SensorsMqttConsumer } from './sensors-mqtt.consumer.js';
 import { SensorsQueryService } from './sensors-query.service.js';
@@ -71,9 +70,7 @@ export class SensorsController {
   @Post('readings')
   @HttpCode(201)
   @Groups('ingest')
-  @Throttle({
-    default: { limit: () => readEnv(SensorsEnv, process.env).SENSORS_HTTP_INGEST_PER_MINUTE, ttl: 60_000 },
-  })
+  @RateLimit(SensorsRateLimit.HTTP_INGEST)
   @ApiOperation({
     summary: 'Store one reading or an array of up to 1000 (devices without MQTT); group `ingest` or admin',
     description:

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/websockets';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Namespace, Socket } from 'socket.io';
-import { SocketAuthenticator } from '../auth/services/socket-authenticator.js';
+import { SocketAuthenticator } from '../auth/index.js';
 import { NAME_PATTERN } from './reading.js';
 import type {
   AlertEvent,

@@ -1,7 +1,10 @@
 import { BullModule } from '@nestjs/bull';
-import { Module, OnModuleInit } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { AuthModule } from '../auth/index.js';
 import { StatusRegistry } from '../common/status/status.registry.js';
+import { RateLimitRegistry } from '../common/throttling/rate-limits.js';
+import { sensorsConfig, type SensorsConfig } from './sensors.config.js';
+import { SensorsRateLimit } from './sensors.rate-limits.js';
 import { RetentionCron } from './crons/retention.cron.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { RetentionProcessor, SENSORS_QUEUE } from './jobs/retention.processor.js';
@@ -41,9 +44,16 @@ export class SensorsModule implements OnModuleInit {
     private readonly metrics: IngestMetrics,
     private readonly writer: ReadingWriter,
     private readonly consumer: SensorsMqttConsumer,
+    private readonly rateLimits: RateLimitRegistry,
+    @Inject(sensorsConfig.KEY) private readonly config: SensorsConfig,
   ) {}
 
   onModuleInit(): void {
+    this.rateLimits.register(SensorsRateLimit.HTTP_INGEST, {
+      limit: this.config.httpIngestPerMinute,
+      windowMs: 60_000,
+      per: 'ip',
+    });
     this.status.register('sensors', () => ({
       mqtt_consumer: { client_id: this.consumer.clientId, connected: this.consumer.connected },
       pending_writes: this.writer.pending,

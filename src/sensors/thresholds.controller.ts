@@ -1,9 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/decorators/access.decorator.js';
-import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { Role } from '../auth/entities/user.entity.js';
+import { Roles, CurrentUser, type AuthUser, Role } from '../auth/index.js';
 import { ErrorBody } from '../common/errors/error-body.js';
 import { EffectiveThresholdsDto, ThresholdsDto, ThresholdsListDto } from './dto/thresholds.dto.js';
 import { NAME_PATTERN } from './reading.js';

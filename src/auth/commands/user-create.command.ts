@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { Role } from '../entities/user.entity.js';
+import { Role } from '../roles.js';
 import { UsersService } from '../services/users.service.js';
 
 interface Options {

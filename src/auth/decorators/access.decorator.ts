@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import { Role } from '../entities/user.entity.js';
+import { Role } from '../roles.js';
 
 export const ROLES = 'auth:roles';
 export const GROUPS = 'auth:groups';

@@ -10,33 +10,25 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination/pagination.js';
-import { Role, User } from '../entities/user.entity.js';
+import { Role } from '../roles.js';
+import { UserSummaryDto } from '../user-summary.js';
+import { User } from '../entities/user.entity.js';
 
-export class UserDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ nullable: true, type: String }) email: string | null;
-  @ApiProperty() username: string;
-  @ApiProperty({ enum: Role }) role: Role;
-  @ApiProperty({ type: [String], example: ['uploader'] }) groups: string[];
+/** A user as Auth's own routes show it: the summary other modules see, and the account's state. */
+export class UserDto extends UserSummaryDto {
   @ApiProperty() is_active: boolean;
   @ApiProperty() email_verified: boolean;
   @ApiProperty() external: boolean;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_login_at: string | null;
-  @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
 
-  static from(user: User): UserDto {
+  static override from(user: User): UserDto {
     return {
-      id: user.id,
-      email: user.email,
-      username: user.username,
-      role: user.role,
-      groups: user.groups,
+      ...UserSummaryDto.from(user),
       is_active: user.isActive,
       email_verified: user.emailVerified,
       external: user.externalSubject !== null,
       last_login_at: user.lastLoginAt?.toISOString() ?? null,
-      created_at: user.createdAt.toISOString(),
       updated_at: user.updatedAt.toISOString(),
     };
   }

@@ -1,10 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export enum Role {
-  USER = 'user',
-  RESEARCHER = 'researcher',
-  ADMIN = 'admin',
-}
+import { Role } from '../roles.js';
 
 @Entity('users')
 export class User {

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthError, AuthErrorCode } from '../auth.errors.js';
 import { AuthUser, inGroup } from '../auth-user.js';
 import { GROUPS, ROLES } from '../decorators/access.decorator.js';
-import { Role } from '../entities/user.entity.js';
+import { Role } from '../roles.js';
 
 /** Global: enforces `@Roles(...)` and `@Groups(...)` after authentication. */
 @Injectable()

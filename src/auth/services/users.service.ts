@@ -4,7 +4,8 @@ import { QueryFailedError, Repository } from 'typeorm';
 import { PageQueryDto, page, Page } from '../../common/pagination/pagination.js';
 import { AuthError, AuthErrorCode } from '../auth.errors.js';
 import type { AuthUser } from '../auth-user.js';
-import { Role, User } from '../entities/user.entity.js';
+import { Role } from '../roles.js';
+import { User } from '../entities/user.entity.js';
 import { hashPassword } from './password.js';
 
 export interface NewUser {
@@ -33,7 +34,7 @@ export interface ExternalIdentity {
   groups: string[];
 }
 
-/** Users: the one service other modules call to learn about or find a user. */
+/** Users and their accounts, inside Auth; other modules go through `UserDirectory`, which hands out summaries. */
 @Injectable()
 export class UsersService {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}

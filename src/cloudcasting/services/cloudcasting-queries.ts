@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { StatusRegistry } from '../../common/status/status.registry.js';
 import { page, PageQueryDto } from '../../common/pagination/pagination.js';
+import { apiPath } from '../../common/http/api-prefix.js';
 import { cloudcastingConfig, type CloudcastingConfig } from '../cloudcasting.config.js';
 import type {
   CloudcastingStatusDto,
@@ -16,7 +17,7 @@ import { DownloadJobs } from '../jobs/download-jobs.js';
 import { CloudcastingService, LayerFile } from './cloudcasting.service.js';
 import { RunStateStore } from './run-state.js';
 
-export const LAYER_URL_TEMPLATE = '/api/v1/cloudcasting/layers/{channel}/{step}.tif';
+export const LAYER_URL_TEMPLATE = apiPath('cloudcasting/layers/{channel}/{step}.tif');
 
 /** The read side: what is served and how the downloads go, shaped for the API. */
 @Injectable()

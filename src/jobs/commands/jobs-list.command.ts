@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { UsersService } from '../../auth/services/users.service.js';
+import { UserDirectory } from '../../auth/index.js';
 import { JobStatus } from '../entities/job.entity.js';
 import { JobsService } from '../services/jobs.service.js';
 
@@ -13,7 +13,7 @@ interface Options {
 export class JobsListCommand extends CommandRunner {
   constructor(
     private readonly jobs: JobsService,
-    private readonly users: UsersService,
+    private readonly users: UserDirectory,
   ) {
     super();
   }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { UsersService } from '../../auth/services/users.service.js';
+import { UserDirectory } from '../../auth/index.js';
 import { JobsService } from '../services/jobs.service.js';
 import { CsvIntake } from '../upload/csv-intake.js';
 
@@ -20,7 +20,7 @@ interface Options {
 export class JobsUploadCommand extends CommandRunner {
   constructor(
     private readonly jobs: JobsService,
-    private readonly users: UsersService,
+    private readonly users: UserDirectory,
     private readonly intake: CsvIntake,
   ) {
     super();

@@ -1,8 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { AuthUser } from '../../auth/auth-user.js';
-import { Groups } from '../../auth/decorators/access.decorator.js';
-import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
+import { type AuthUser, Groups, CurrentUser } from '../../auth/index.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
 import {
   CorrectRowDto,

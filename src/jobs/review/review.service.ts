@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { hash } from 'node:crypto';
 import type { ClientBase } from 'pg';
 import { Repository } from 'typeorm';
-import { AuthUser } from '../../auth/auth-user.js';
+import { AuthUser } from '../../auth/index.js';
 import { page, Page, PageQueryDto } from '../../common/pagination/pagination.js';
 import { Job, JobStatus } from '../entities/job.entity.js';
 import { JobIssue } from '../entities/job-issue.entity.js';

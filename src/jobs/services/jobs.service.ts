@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
-import { AuthUser } from '../../auth/auth-user.js';
-import { Role } from '../../auth/entities/user.entity.js';
+import { AuthUser, Role } from '../../auth/index.js';
 import { page, Page, PageQueryDto } from '../../common/pagination/pagination.js';
 import { Job, JobStatus } from '../entities/job.entity.js';
 import { JobQueue } from '../jobs/job-queue.js';

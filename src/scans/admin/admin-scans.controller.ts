@@ -7,10 +7,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { AuthUser } from '../../auth/auth-user.js';
-import { Roles } from '../../auth/decorators/access.decorator.js';
-import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
-import { Role } from '../../auth/entities/user.entity.js';
+import { type AuthUser, Roles, CurrentUser, Role } from '../../auth/index.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
 import { PriceOverrideDto, PriceRegionQueryDto } from '../dto/scan.dto.js';
 import type { Price } from '../entities/price.entity.js';

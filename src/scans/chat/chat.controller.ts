@@ -8,8 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { AuthUser } from '../../auth/auth-user.js';
-import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
+import { type AuthUser, CurrentUser } from '../../auth/index.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
 import { PageQueryDto } from '../../common/pagination/pagination.js';
 import {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { UsersService } from '../../auth/services/users.service.js';
+import { UserDirectory, UserSummaryDto } from '../../auth/index.js';
 import { ChatService } from '../chat/chat.service.js';
 import { AccountDto } from '../dto/account.dto.js';
 import { ResourceDto, ScanDto } from '../dto/scan.dto.js';
@@ -20,7 +20,7 @@ export class GdprService {
     @InjectRepository(CloudAccount) private readonly accounts: Repository<CloudAccount>,
     @InjectRepository(Scan) private readonly scans: Repository<Scan>,
     @InjectRepository(OrphanResource) private readonly resources: Repository<OrphanResource>,
-    private readonly users: UsersService,
+    private readonly users: UserDirectory,
     private readonly rules: RulesService,
     private readonly chat: ChatService,
   ) {}
@@ -36,14 +36,7 @@ export class GdprService {
     ]);
     return {
       exported_at: new Date().toISOString(),
-      user: {
-        id: user.id,
-        email: user.email,
-        username: user.username,
-        role: user.role,
-        groups: user.groups,
-        created_at: user.createdAt.toISOString(),
-      },
+      user: UserSummaryDto.from(user),
       // Credentials are never exported, only their masked hint (part of AccountDto).
       cloud_accounts: accounts.map((a) => AccountDto.from(a)),
       scans: scans.map((s) => ScanDto.from(s)),

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { AuthUser } from '../../auth/auth-user.js';
-import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
+import { type AuthUser, CurrentUser } from '../../auth/index.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
 import {
   ListResourcesQueryDto,

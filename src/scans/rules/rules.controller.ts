@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { AuthUser } from '../../auth/auth-user.js';
-import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
+import { type AuthUser, CurrentUser } from '../../auth/index.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
 import { RuleDto, UpdateRuleDto } from '../dto/rule.dto.js';
 import { RulesService } from './rules.service.js';

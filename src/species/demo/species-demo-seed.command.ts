@@ -1,8 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Command, CommandRunner } from 'nest-commander';
-import { authConfig, type AuthConfig } from '../../auth/auth.config.js';
-import { UsersService } from '../../auth/services/users.service.js';
+import { authConfig, type AuthConfig, UserDirectory } from '../../auth/index.js';
 import { AppConfig } from '../../config/app.config.js';
 import { CuratedObservationWriter } from '../etl/curated-observation.writer.js';
 import { MappedObservation, mapObisRecord } from '../etl/obis-mapper.js';
@@ -52,7 +51,7 @@ export class SpeciesDemoSeedCommand extends CommandRunner {
   constructor(
     private readonly writer: CuratedObservationWriter,
     private readonly observations: ObservationsService,
-    private readonly users: UsersService,
+    private readonly users: UserDirectory,
     @Inject(authConfig.KEY) private readonly auth: AuthConfig,
     private readonly config: ConfigService,
   ) {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { UserSummaryDto } from '../../auth/index.js';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -199,12 +200,6 @@ export class ObservationCollectionDto {
   @ApiProperty() offset: number;
 }
 
-export class ProfileDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ nullable: true, type: String }) email: string | null;
-  @ApiProperty() username: string;
-  @ApiProperty() role: string;
-  @ApiProperty({ type: [String] }) groups: string[];
-  @ApiProperty({ format: 'date-time' }) created_at: string;
+export class ProfileDto extends UserSummaryDto {
   @ApiProperty({ description: 'Sightings recorded by this user' }) observation_count: number;
 }

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../../auth/decorators/access.decorator.js';
-import { Role } from '../../auth/entities/user.entity.js';
+import { Roles, Role } from '../../auth/index.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
 import { PageQueryDto } from '../../common/pagination/pagination.js';
 import { EtlRunDto, EtlRunPageDto, StartEtlRunDto } from '../dto/etl.dto.js';

@@ -1,7 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { AuthUser } from '../../auth/auth-user.js';
-import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
+import { type AuthUser, CurrentUser } from '../../auth/index.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
 import { FeatureCollectionDto } from '../dto/geo.dto.js';
 import { MapQueryDto } from '../dto/map.dto.js';

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthUser, hasRole } from '../../auth/auth-user.js';
-import { Role } from '../../auth/entities/user.entity.js';
+import { AuthUser, hasRole, Role } from '../../auth/index.js';
 import { feature, FeatureCollectionDto, FeatureDto } from '../dto/geo.dto.js';
 import { Circle } from '../search/geo-params.js';
 import { speciesConfig, type SpeciesConfig } from '../species.config.js';

@@ -1,4 +1,4 @@
-import { API_PREFIX } from '../../app.setup.js';
+import { apiPath } from '../../common/http/api-prefix.js';
 import { ObservationFeatureDto } from '../dto/observation.dto.js';
 import { Observation } from '../entities/observation.entity.js';
 
@@ -23,7 +23,7 @@ export function toFeature(o: Observation): ObservationFeatureDto {
       sex: o.sex,
       validated: o.validated,
       source: o.source,
-      image_url: o.imagePath ? `/${API_PREFIX}/observations/${o.id}/image` : null,
+      image_url: o.imagePath ? apiPath(`observations/${o.id}/image`) : null,
       created_at: o.createdAt.toISOString(),
       updated_at: o.updatedAt.toISOString(),
     },

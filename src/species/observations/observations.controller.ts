@@ -26,10 +26,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { memoryStorage } from 'multer';
-import type { AuthUser } from '../../auth/auth-user.js';
-import { Roles } from '../../auth/decorators/access.decorator.js';
-import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
-import { Role } from '../../auth/entities/user.entity.js';
+import { type AuthUser, Roles, CurrentUser, Role } from '../../auth/index.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
 import {
   CreateObservationDto,

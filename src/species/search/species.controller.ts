@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { Public } from '../../auth/decorators/public.decorator.js';
+import { Public } from '../../auth/index.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
 import { feature, FeatureCollectionDto } from '../dto/geo.dto.js';
 import {

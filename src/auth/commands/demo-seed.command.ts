@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Command, CommandRunner } from 'nest-commander';
-import { authConfig, type AuthConfig } from '../auth/auth.config.js';
-import { Role } from '../auth/entities/user.entity.js';
-import { UsersService } from '../auth/services/users.service.js';
-import { AppConfig } from '../config/app.config.js';
+import { authConfig, type AuthConfig } from '../auth.config.js';
+import { Role } from '../roles.js';
+import { UsersService } from '../services/users.service.js';
+import { AppConfig } from '../../config/app.config.js';
 
 /** Demo data for the quick start; refuses to run in production. */
 @Command({ name: 'demo:seed', description: 'Create the DEMO_USER admin (if absent) and other demo data' })

@@ -1,0 +1,2 @@
+/** Jobs' public surface: everything another module (or the app and CLI roots) may use. */
+export { JobsCliModule, JobsModule } from './jobs.module.js';
