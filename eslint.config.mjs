@@ -3,9 +3,12 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 /**
- * Module boundaries: outside a feature module, only its public surface (`<module>/index.ts`) may be imported. The
- * application's data source lists every module's tables (`<module>/entities/index.ts`) and the config module every
- * module's schema (`<module>/<module>.config.ts`). Imports are relative, so the rule is written per folder and depth.
+ * Module boundaries: outside a feature module, only its public surface may be imported: `<module>/index.ts` (the
+ * services, types, DTOs, decorators and rules it shares) and its Nest module classes for wiring
+ * (`<module>.module.ts`, `<module>-core.module.ts`, `<module>-cli.module.ts`; kept out of the index so that a unit
+ * spec importing a rule does not load the whole module graph). The application's data source lists every module's
+ * tables (`<module>/entities/index.ts`) and the config module every module's schema (`<module>/<module>.config.ts`).
+ * Imports are relative, so the rule is written per folder and depth.
  */
 const MODULES = ['auth', 'sensors', 'cloudcasting', 'scans', 'species', 'jobs'];
 const MAX_DEPTH = 5;
@@ -16,7 +19,7 @@ const folders = readdirSync('src', { withFileTypes: true })
 function boundaryRule(folder, depth) {
   const up = depth === 0 ? '\\./' : `(\\.\\./){${depth}}`;
   const patterns = MODULES.filter((module) => module !== folder).map((module) => {
-    const allowed = ['index\\.js$'];
+    const allowed = ['index\\.js$', `${module}(-core|-cli)?\\.module\\.js$`];
     if (folder === 'database') allowed.push('entities/index\\.js$');
     if (folder === 'config') allowed.push(`${module}\\.config\\.js$`);
     return {

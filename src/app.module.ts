@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
-import { AuthModule } from './auth/index.js';
+import { AuthModule } from './auth/auth.module.js';
 import { QueueWorkersCheck } from './common/queue/queue-workers.check.js';
 import { SchedulingModule } from './common/schedule/scheduling.module.js';
 import { DefaultThrottlerGuard } from './common/throttling/rate-limit.guards.js';

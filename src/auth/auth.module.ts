@@ -8,8 +8,6 @@ import { authConfig, type AuthConfig } from './auth.config.js';
 import { AuthController } from './auth.controller.js';
 import { AuthRateLimit } from './auth.rate-limits.js';
 import { RateLimitRegistry } from '../common/throttling/rate-limits.js';
-import { UserCreateCommand } from './commands/user-create.command.js';
-import { DemoSeedCommand } from './commands/demo-seed.command.js';
 import { AUTH_ENTITIES } from './entities/index.js';
 import { AccessGuard } from './guards/access.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
@@ -36,13 +34,12 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     SocketAuthenticator,
     JwtStrategy,
     JwksStrategy,
-    UserCreateCommand,
-    DemoSeedCommand,
     UserDirectory,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [UserDirectory, SocketAuthenticator],
+  // UsersService only for AuthCliModule's commands; other modules get UserDirectory (ESLint keeps the class internal).
+  exports: [UserDirectory, SocketAuthenticator, UsersService],
 })
 export class AuthModule implements OnModuleInit {
   constructor(

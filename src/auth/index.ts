@@ -1,8 +1,8 @@
 /**
- * Auth's public surface: everything another module may use. The rest of `auth/` is internal (an ESLint rule keeps
- * it so): other modules never see the `User` entity, the token services or the strategies.
+ * Auth's public surface: everything another module may use, beside the module classes (`auth.module.ts`,
+ * `auth-cli.module.ts`) that the application wires. The rest of `auth/` is internal (an ESLint rule keeps it so):
+ * other modules never see the `User` entity, the token services or the strategies.
  */
-export { AuthModule } from './auth.module.js';
 export { authConfig, type AuthConfig } from './auth.config.js';
 export { type AuthUser, hasRole, inGroup } from './auth-user.js';
 export { Role } from './roles.js';

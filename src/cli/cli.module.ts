@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/index.js';
+import { AuthCliModule } from '../auth/auth-cli.module.js';
 import { CloudcastingCliModule } from '../cloudcasting/index.js';
 import { CoreModule } from '../core.module.js';
 import { JobsCliModule } from '../jobs/index.js';
@@ -10,7 +10,7 @@ import { AccountsRotateKeyCommand, ScansRunCommand, ScansCoreModule } from '../s
 
 /** The modules and commands of `npm run cli -- <command>`. */
 @Module({
-  imports: [CoreModule, AuthModule, CloudcastingCliModule, SpeciesModule, ScansCoreModule, JobsCliModule],
+  imports: [CoreModule, AuthCliModule, CloudcastingCliModule, SpeciesModule, ScansCoreModule, JobsCliModule],
   providers: [
     MigrateCommand,
     RefreshObisDataCommand,

@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule } from '../auth/index.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { StatusRegistry } from '../common/status/status.registry.js';
 import { AppConfig } from '../config/app.config.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/index.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { RealtimeService } from './realtime.service.js';
 import { UserEventsGateway } from './user-events.gateway.js';
 

@@ -1,6 +1,6 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { RateLimitRegistry } from '../common/throttling/rate-limits.js';
-import { AuthModule } from '../auth/index.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { AnthropicClient } from './chat/anthropic.client.js';
 import { ChatController } from './chat/chat.controller.js';

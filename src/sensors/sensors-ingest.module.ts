@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule } from '../auth/index.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { SensorThreshold } from './entities/sensor-threshold.entity.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { LiveReadings } from './live-readings.js';

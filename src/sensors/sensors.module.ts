@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bull';
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
-import { AuthModule } from '../auth/index.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { StatusRegistry } from '../common/status/status.registry.js';
 import { RateLimitRegistry } from '../common/throttling/rate-limits.js';
 import { sensorsConfig, type SensorsConfig } from './sensors.config.js';

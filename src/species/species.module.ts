@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthModule } from '../auth/index.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { StatusRegistry } from '../common/status/status.registry.js';
 import { SPECIES_ENTITIES } from './entities/index.js';
 import { CuratedObservationWriter } from './etl/curated-observation.writer.js';
