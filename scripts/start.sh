@@ -6,8 +6,8 @@ SERVICES_DATABASES="${SERVICES_DATABASES:-terrawatch}" bash scripts/services.sh
 [ -f .env ] || cp .env.example .env
 set -a; . ./.env; set +a
 export DATABASE_URL="${DATABASE_URL}"
-# `npm ci` refuses this lock file under npm 11 (it reports optional platform packages as missing), so install from it instead.
-npm install --no-audit --no-fund
+# The committed lock file: a clean install on a fresh checkout, a quick check of an existing one.
+if [ -d node_modules ]; then npm install --no-audit --no-fund; else npm ci --no-audit --no-fund; fi
 npm run build
 node dist/cli.js migrate
 node dist/cli.js demo:seed

@@ -3,8 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/services.sh
-# `npm ci` refuses this lock file under npm 11 (it reports optional platform packages as missing), so install from it instead.
-npm install --no-audit --no-fund
+# Exactly the committed lock file, as Docker and CI install it.
+npm ci --no-audit --no-fund
 npm run lint
 npm run typecheck
 npm test
