@@ -25,14 +25,14 @@ import {
   TriggerDownloadResponseDto,
 } from './dto/cloudcasting.dto.js';
 import { CloudcastingQueries } from './services/cloudcasting-queries.js';
-import { DownloadJobs } from './jobs/download-jobs.js';
+import { CloudcastingQueue } from './cloudcasting.queue.js';
 
 @ApiTags('cloudcasting')
 @Controller('cloudcasting')
 export class CloudcastingController {
   constructor(
     private readonly queries: CloudcastingQueries,
-    private readonly jobs: DownloadJobs,
+    private readonly queue: CloudcastingQueue,
   ) {}
 
   @Public()
@@ -57,7 +57,7 @@ export class CloudcastingController {
   })
   @ApiResponse({ status: 503, type: ErrorBody, description: 'No source configured' })
   trigger(@Body() dto: TriggerDownloadDto): Promise<TriggerDownloadResponseDto> {
-    return this.jobs.trigger(dto.force ?? false);
+    return this.queue.trigger(dto.force ?? false);
   }
 
   @Public()

@@ -18,7 +18,7 @@ import { AppProcess, startApp } from '../helpers/app-process.js';
 import { closeDb, sql, truncateAll } from '../helpers/db.js';
 import { flushRedis } from '../helpers/redis.js';
 import { signedIn } from '../helpers/users.js';
-import { FakeS3 } from './fake-s3.js';
+import { FakeS3 } from '../helpers/fake-s3.js';
 
 const execFileP = promisify(execFile);
 const BUCKET = 'forecasts';

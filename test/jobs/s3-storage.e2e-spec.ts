@@ -1,52 +1,34 @@
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { AppProcess, startApp } from '../helpers/app-process.js';
 import { closeDb, truncateAll } from '../helpers/db.js';
+import { FakeS3 } from '../helpers/fake-s3.js';
 import { flushRedis } from '../helpers/redis.js';
 import { signedIn } from '../helpers/users.js';
 import { contactsCsv, upload, waitForJob } from './jobs-helpers.js';
 
-interface S3rverServer {
-  run(): Promise<{ port: number }>;
-  close(): Promise<void>;
-}
-type S3rverClass = new (options: {
-  address: string;
-  port: number;
-  silent: boolean;
-  directory: string;
-  configureBuckets: Array<{ name: string }>;
-}) => S3rverServer;
-const S3rver = createRequire(import.meta.url)('s3rver') as S3rverClass;
-
 const bucket = 'terrawatch-jobs';
-const directory = mkdtempSync(join(tmpdir(), 'terrawatch-s3rver-'));
-let s3rver: S3rverServer;
+const directory = mkdtempSync(join(tmpdir(), 'terrawatch-s3-'));
+let fakeS3: FakeS3;
 let s3: S3Client;
 let app: AppProcess;
 
 beforeAll(async () => {
   await truncateAll();
   await flushRedis();
-  s3rver = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory,
-    configureBuckets: [{ name: bucket }],
-  });
-  const { port } = await s3rver.run();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const credentials = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+  fakeS3 = new FakeS3(directory);
+  await fakeS3.createBucket(bucket);
+  await fakeS3.start();
+  const endpoint = fakeS3.url;
+  const credentials = { AWS_ACCESS_KEY_ID: 'test-key', AWS_SECRET_ACCESS_KEY: 'test-secret' };
   s3 = new S3Client({
     region: 'us-east-1',
     endpoint,
     forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    credentials: { accessKeyId: 'test-key', secretAccessKey: 'test-secret' },
   });
   app = await startApp({
     ...credentials,
@@ -58,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   s3?.destroy();
-  await s3rver?.close();
+  await fakeS3?.stop();
   await closeDb();
   rmSync(directory, { recursive: true, force: true });
 });

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
+import { CronScheduler } from '../../common/schedule/cron-scheduler.js';
 import { cloudcastingConfig, type CloudcastingConfig } from '../cloudcasting.config.js';
-import { DownloadJobs } from '../jobs/download-jobs.js';
+import { CloudcastingQueue } from '../cloudcasting.queue.js';
 import { CloudcastingService } from '../services/cloudcasting.service.js';
 
 /** Every CLOUDCASTING_CRON tick enqueues a download; the job decides whether the source changed. */
@@ -12,8 +11,8 @@ export class DownloadCron implements OnApplicationBootstrap {
 
   constructor(
     @Inject(cloudcastingConfig.KEY) private readonly config: CloudcastingConfig,
-    private readonly jobs: DownloadJobs,
-    private readonly scheduler: SchedulerRegistry,
+    private readonly queue: CloudcastingQueue,
+    private readonly crons: CronScheduler,
     private readonly cloudcasting: CloudcastingService,
   ) {}
 
@@ -26,21 +25,9 @@ export class DownloadCron implements OnApplicationBootstrap {
       );
       return;
     }
-    // The expression comes from config, so the job is registered here rather than with a static @Cron.
-    const job = CronJob.from({
-      cronTime: this.config.cron,
-      onTick: () => void this.tick(),
-      start: true,
-    });
-    this.scheduler.addCronJob('cloudcasting-download', job);
-  }
-
-  async tick(now = new Date()): Promise<void> {
-    try {
-      const jobId = await this.jobs.enqueueScheduled(now);
+    this.crons.schedule({ name: 'cloudcasting-download', expression: this.config.cron }, async (at) => {
+      const jobId = await this.queue.enqueueScheduled(at);
       this.logger.debug(`Enqueued ${jobId}`);
-    } catch (e) {
-      this.logger.warn(`Could not enqueue the scheduled download: ${(e as Error).message}`);
-    }
+    });
   }
 }

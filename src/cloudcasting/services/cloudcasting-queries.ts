@@ -13,7 +13,7 @@ import type {
   PointSeriesDto,
 } from '../dto/cloudcasting.dto.js';
 import { CloudcastingForecast } from '../entities/cloudcasting-forecast.entity.js';
-import { DownloadJobs } from '../jobs/download-jobs.js';
+import { CloudcastingQueue } from '../cloudcasting.queue.js';
 import { CloudcastingService, LayerFile } from './cloudcasting.service.js';
 import { RunStateStore } from './run-state.js';
 
@@ -27,7 +27,7 @@ export class CloudcastingQueries implements OnModuleInit {
     private readonly cloudcasting: CloudcastingService,
     private readonly runState: RunStateStore,
     private readonly statusRegistry: StatusRegistry,
-    private readonly jobs: DownloadJobs,
+    private readonly queue: CloudcastingQueue,
   ) {}
 
   onModuleInit(): void {
@@ -63,7 +63,7 @@ export class CloudcastingQueries implements OnModuleInit {
     const [state, latest, pending] = await Promise.all([
       this.runState.read(),
       this.cloudcasting.latestForecast(),
-      this.jobs.pendingJobId(),
+      this.queue.pendingJobId(),
     ]);
     // Queued but not started yet: already "running" for a client that just triggered it.
     if (!state.is_running && pending && pending !== state.job_id)

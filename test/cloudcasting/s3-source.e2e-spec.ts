@@ -2,30 +2,30 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import S3rver from 's3rver';
 import { S3ZarrSource } from '../../src/cloudcasting/source/s3-zarr-source.js';
 import { downloadStore } from '../../src/cloudcasting/source/zarr-source.js';
 import { readSatPred } from '../../src/cloudcasting/zarr/sat-pred-reader.js';
 import { writeSatPredStore } from '../../src/cloudcasting/zarr/sat-pred-store-writer.js';
+import { FakeS3 } from '../helpers/fake-s3.js';
 
 /**
- * The S3 adapter against s3rver, a fuller S3 implementation than the tests' own fake: a v2 store with zstd chunks is
- * uploaded through the S3 API, then found, listed, downloaded and read back.
+ * The S3 adapter end to end through the S3 API alone: a v2 store with zstd chunks is uploaded with the SDK's
+ * CreateBucket and PutObject, then found, listed, downloaded and read back.
  */
-const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const credentials = { accessKeyId: 'test-key', secretAccessKey: 'test-secret' };
 let root: string;
-let server: S3rver;
+let server: FakeS3;
 let endpoint: string;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'cloudcasting-s3rver-'));
-  server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(root, 's3') });
-  const { port } = await server.run();
-  endpoint = `http://127.0.0.1:${port}`;
+  root = await mkdtemp(join(tmpdir(), 'cloudcasting-s3-'));
+  server = new FakeS3(join(root, 's3'));
+  await server.start();
+  endpoint = server.url;
 });
 
 afterAll(async () => {
-  await server?.close();
+  await server?.stop();
   await rm(root, { recursive: true, force: true });
 });
 
