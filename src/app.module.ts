@@ -4,7 +4,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { QueueWorkersCheck } from './common/queue/queue-workers.check.js';
 import { SchedulingModule } from './common/schedule/scheduling.module.js';
 import { DefaultThrottlerGuard } from './common/throttling/rate-limit.guards.js';
-import { CloudcastingModule } from './cloudcasting/index.js';
+import { CloudcastingModule } from './cloudcasting/cloudcasting.module.js';
 import { RpcContextInterceptor } from './common/context/rpc-context.interceptor.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { CoreModule } from './core.module.js';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthCliModule } from '../auth/auth-cli.module.js';
-import { CloudcastingCliModule } from '../cloudcasting/index.js';
+import { CloudcastingCliModule } from '../cloudcasting/cloudcasting-cli.module.js';
 import { CoreModule } from '../core.module.js';
 import { JobsCliModule } from '../jobs/index.js';
 import { SensorsRetentionCommand, SensorsSimulateCommand, RetentionService } from '../sensors/index.js';

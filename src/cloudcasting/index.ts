@@ -1,4 +1,5 @@
-/** Cloudcasting's public surface: everything another module (or the app and CLI roots) may use. */
-export { CloudcastingCoreModule } from './cloudcasting-core.module.js';
-export { CloudcastingModule } from './cloudcasting.module.js';
-export { CloudcastingCliModule } from './cloudcasting-cli.module.js';
+/**
+ * Cloudcasting's public surface for other modules (wiring: `cloudcasting.module.ts`, `cloudcasting-core.module.ts`,
+ * `cloudcasting-cli.module.ts`).
+ */
+export { CloudcastingService } from './services/cloudcasting.service.js';
