@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AccountsService } from './accounts/accounts.service.js';
+import { AccountsService } from './services/accounts.service.js';
 import { CredentialsCipher } from './crypto/credentials-cipher.js';
 import { ChatMessage, Conversation } from './entities/chat.entity.js';
 import { CloudAccount } from './entities/cloud-account.entity.js';
@@ -10,17 +10,17 @@ import { OrphanResource } from './entities/orphan-resource.entity.js';
 import { Price } from './entities/price.entity.js';
 import { RuleOverride } from './entities/rule-override.entity.js';
 import { Scan } from './entities/scan.entity.js';
-import { SCANS_QUEUE } from './jobs/scan-queue.js';
-import { PricingService } from './pricing/pricing.service.js';
+import { SCANS_QUEUE } from './scans.queue.js';
+import { PricingService } from './services/pricing.service.js';
 import { AwsProvider } from './providers/aws/aws.provider.js';
 import { AzureProvider } from './providers/azure/azure.provider.js';
 import { GcpProvider } from './providers/gcp/gcp.provider.js';
 import { ProviderRegistry } from './providers/provider.registry.js';
-import { ResourcesService } from './resources/resources.service.js';
-import { RulesService } from './rules/rules.service.js';
-import { ScanRunner } from './scan-runner.js';
+import { ResourcesService } from './services/resources.service.js';
+import { RulesService } from './services/rules.service.js';
+import { ScanRunner } from './services/scan-runner.js';
 import type { ScansConfig } from './scans.config.js';
-import { ScansService } from './scans.service.js';
+import { ScansService } from './services/scans.service.js';
 
 /**
  * The Scans use cases without their transports: shared by the HTTP app (which adds controllers, the queue worker

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { scansConfig, type ScansConfig } from '../scans.config.js';
-import { ScansService } from '../scans.service.js';
+import { ScansService } from '../services/scans.service.js';
 
 /** Every hour, on every replica: enqueue that hour's tick. Its job id is the hour, so it runs once overall. */
 @Injectable()

@@ -1,5 +1,5 @@
-import { credentialsHint, parseCredentials } from '../accounts/credentials.js';
-import { isScheduleDue } from '../crons/schedule.js';
+import { credentialsHint, parseCredentials } from '../credentials.js';
+import { isScheduleDue } from '../schedule.js';
 import type { ScansConfig } from '../scans.config.js';
 import { ScansError } from '../scans.errors.js';
 import { CredentialsCipher } from './credentials-cipher.js';

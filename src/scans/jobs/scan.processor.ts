@@ -7,11 +7,11 @@ import { runWithRequestId } from '../../common/context/request-context.js';
 import { readEnv } from '../../config/env.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
 import { Scan } from '../entities/scan.entity.js';
-import { PricingService } from '../pricing/pricing.service.js';
-import { ScanRunner } from '../scan-runner.js';
+import { PricingService } from '../services/pricing.service.js';
+import { ScanRunner } from '../services/scan-runner.js';
 import { ScansEnv } from '../scans.config.js';
-import { ScansService } from '../scans.service.js';
-import { SCANS_QUEUE, ScanJob, type RunScanData, type ScheduleTickData } from './scan-queue.js';
+import { ScansService } from '../services/scans.service.js';
+import { SCANS_QUEUE, ScanJob, type RunScanData, type ScheduleTickData } from '../scans.queue.js';
 
 /** Unfinished scans untouched this long whose job is gone are failed (see `reconcileAbandoned`). */
 const ABANDONED_AFTER_MS = 60_000;

@@ -8,9 +8,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
-import { type AuthUser, CurrentUser } from '../../auth/index.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
-import { DELETE_CONFIRMATION, GdprService } from './gdpr.service.js';
+import { type AuthUser, CurrentUser } from '../auth/index.js';
+import { ErrorBody } from '../common/errors/error-body.js';
+import { DELETE_CONFIRMATION, GdprService } from './services/gdpr.service.js';
 
 export class DeleteMyDataDto {
   @ApiProperty({ example: DELETE_CONFIRMATION, description: `Must be exactly "${DELETE_CONFIRMATION}"` })

@@ -7,12 +7,12 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { type AuthUser, Roles, CurrentUser, Role } from '../../auth/index.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
-import { PriceOverrideDto, PriceRegionQueryDto } from '../dto/scan.dto.js';
-import type { Price } from '../entities/price.entity.js';
-import { PricingService } from '../pricing/pricing.service.js';
-import { AdminStatsService } from './admin-stats.service.js';
+import { type AuthUser, Roles, CurrentUser, Role } from '../auth/index.js';
+import { ErrorBody } from '../common/errors/error-body.js';
+import { PriceOverrideDto, PriceRegionQueryDto } from './dto/scan.dto.js';
+import type { Price } from './entities/price.entity.js';
+import { PricingService } from './services/pricing.service.js';
+import { AdminStatsService } from './services/admin-stats.service.js';
 
 export class PriceDto {
   @ApiProperty({ example: 'aws.ebs.gp3.gb_month' }) key: string;

@@ -3,17 +3,17 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import { In, LessThan, QueryFailedError, Repository, type FindOptionsWhere } from 'typeorm';
-import { page, type Page, type PageQueryDto } from '../common/pagination/pagination.js';
-import { withRequestId } from '../common/context/request-context.js';
-import { StatusRegistry } from '../common/status/status.registry.js';
-import { AccountsService } from './accounts/accounts.service.js';
-import { hourStart, isScheduleDue } from './crons/schedule.js';
-import type { CloudAccount } from './entities/cloud-account.entity.js';
-import { OrphanResource } from './entities/orphan-resource.entity.js';
-import { Scan, UNFINISHED, type ScanStatus, type ScanType } from './entities/scan.entity.js';
-import { SCANS_QUEUE, ScanJob, type RunScanData, type ScheduleTickData } from './jobs/scan-queue.js';
+import { page, type Page, type PageQueryDto } from '../../common/pagination/pagination.js';
+import { withRequestId } from '../../common/context/request-context.js';
+import { StatusRegistry } from '../../common/status/status.registry.js';
+import { AccountsService } from './accounts.service.js';
+import { hourStart, isScheduleDue } from '../schedule.js';
+import type { CloudAccount } from '../entities/cloud-account.entity.js';
+import { OrphanResource } from '../entities/orphan-resource.entity.js';
+import { Scan, UNFINISHED, type ScanStatus, type ScanType } from '../entities/scan.entity.js';
+import { SCANS_QUEUE, ScanJob, type RunScanData, type ScheduleTickData } from '../scans.queue.js';
 import { ScanRunner } from './scan-runner.js';
-import { ScansError, ScansErrorCode } from './scans.errors.js';
+import { ScansError, ScansErrorCode } from '../scans.errors.js';
 
 export interface ScanFilter {
   status?: ScanStatus;

@@ -19,18 +19,18 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { type AuthUser, CurrentUser } from '../../auth/index.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
-import { PageQueryDto } from '../../common/pagination/pagination.js';
+import { type AuthUser, CurrentUser } from '../auth/index.js';
+import { ErrorBody } from '../common/errors/error-body.js';
+import { PageQueryDto } from '../common/pagination/pagination.js';
 import {
   AccountDto,
   AccountPageDto,
   CreateAccountDto,
   UpdateAccountDto,
   ValidationResultDto,
-} from '../dto/account.dto.js';
-import { CLOUD_PROVIDERS, type CloudProvider } from '../entities/cloud-account.entity.js';
-import { AccountsService } from './accounts.service.js';
+} from './dto/account.dto.js';
+import { CLOUD_PROVIDERS, type CloudProvider } from './entities/cloud-account.entity.js';
+import { AccountsService } from './services/accounts.service.js';
 
 export class ListAccountsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: CLOUD_PROVIDERS })

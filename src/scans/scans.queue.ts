@@ -1,4 +1,4 @@
-import type { WithRequestId } from '../../common/context/request-context.js';
+import type { WithRequestId } from '../common/context/request-context.js';
 
 export const SCANS_QUEUE = 'scans';
 
