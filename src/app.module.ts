@@ -12,7 +12,7 @@ import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/index.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SpeciesModule, SpeciesWorkerModule } from './species/index.js';
-import { ScansModule } from './scans/index.js';
+import { ScansModule } from './scans/scans.module.js';
 import { SensorsModule } from './sensors/index.js';
 
 /** The HTTP + MQTT application, which is also the worker process of every queue. */

@@ -6,17 +6,15 @@ import { JobsCliModule } from '../jobs/index.js';
 import { SensorsRetentionCommand, SensorsSimulateCommand, RetentionService } from '../sensors/index.js';
 import { MigrateCommand } from './migrate.command.js';
 import { RefreshObisDataCommand, SpeciesDemoSeedCommand, SpeciesModule } from '../species/index.js';
-import { AccountsRotateKeyCommand, ScansRunCommand, ScansCoreModule } from '../scans/index.js';
+import { ScansCliModule } from '../scans/scans-cli.module.js';
 
 /** The modules and commands of `npm run cli -- <command>`. */
 @Module({
-  imports: [CoreModule, AuthCliModule, CloudcastingCliModule, SpeciesModule, ScansCoreModule, JobsCliModule],
+  imports: [CoreModule, AuthCliModule, CloudcastingCliModule, SpeciesModule, ScansCliModule, JobsCliModule],
   providers: [
     MigrateCommand,
     RefreshObisDataCommand,
     SpeciesDemoSeedCommand,
-    ScansRunCommand,
-    AccountsRotateKeyCommand,
     // Sensors: the commands need the MQTT publisher and the database, not the whole module (no consumer)
     SensorsSimulateCommand,
     SensorsRetentionCommand,

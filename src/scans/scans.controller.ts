@@ -25,7 +25,7 @@ import {
 } from './dto/scan.dto.js';
 import { RateLimit } from '../common/throttling/rate-limit.guards.js';
 import { ScansRateLimit } from './scans.rate-limits.js';
-import { ScansService } from './scans.service.js';
+import { ScansService } from './services/scans.service.js';
 
 const DETAIL_RESOURCES = 100;
 

@@ -1,23 +1,23 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
-import { RateLimitRegistry } from '../common/throttling/rate-limits.js';
 import { AuthModule } from '../auth/auth.module.js';
+import { RateLimitRegistry } from '../common/throttling/rate-limits.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
-import { AnthropicClient } from './chat/anthropic.client.js';
-import { ChatController } from './chat/chat.controller.js';
-import { ChatService } from './chat/chat.service.js';
-import { GdprController } from './gdpr/gdpr.controller.js';
-import { GdprService } from './gdpr/gdpr.service.js';
-import { AccountsController } from './accounts/accounts.controller.js';
-import { AdminScansController } from './admin/admin-scans.controller.js';
-import { AdminStatsService } from './admin/admin-stats.service.js';
+import { AccountsController } from './accounts.controller.js';
+import { AdminScansController } from './admin-scans.controller.js';
+import { AnthropicClient } from './assistant/anthropic.client.js';
+import { ChatController } from './chat.controller.js';
 import { ScheduledScansCron } from './crons/scheduled-scans.cron.js';
+import { GdprController } from './gdpr.controller.js';
 import { ScanProcessor } from './jobs/scan.processor.js';
-import { ResourcesController } from './resources/resources.controller.js';
-import { RulesController } from './rules/rules.controller.js';
-import { ScansController } from './scans.controller.js';
+import { ResourcesController } from './resources.controller.js';
+import { RulesController } from './rules.controller.js';
 import { ScansCoreModule } from './scans-core.module.js';
 import { scansConfig, type ScansConfig } from './scans.config.js';
+import { ScansController } from './scans.controller.js';
 import { ScansRateLimit } from './scans.rate-limits.js';
+import { AdminStatsService } from './services/admin-stats.service.js';
+import { ChatService } from './services/chat.service.js';
+import { GdprService } from './services/gdpr.service.js';
 
 /** CloudWaste: cloud accounts, queued scans for orphaned resources, costs, rules, reviews. */
 @Module({
@@ -34,6 +34,7 @@ import { ScansRateLimit } from './scans.rate-limits.js';
   providers: [
     ScanProcessor,
     ScheduledScansCron,
+    // Used by the HTTP routes only, so not in the core the CLI loads.
     AdminStatsService,
     AnthropicClient,
     ChatService,

@@ -1,5 +1,5 @@
 import { Command, CommandRunner } from 'nest-commander';
-import { AccountsService } from '../accounts/accounts.service.js';
+import { AccountsService } from '../services/accounts.service.js';
 
 /**
  * Key rotation: set the new key as ENCRYPTION_KEY with a new ENCRYPTION_KEY_ID, keep the old one in

@@ -1,7 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { ScanRunner } from '../scan-runner.js';
-import { ScansService } from '../scans.service.js';
+import { ScanRunner } from '../services/scan-runner.js';
+import { ScansService } from '../services/scans.service.js';
 
 interface Options {
   account: string;

@@ -1,23 +1,21 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Cron, CronExpression } from '@nestjs/schedule';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { CronScheduler } from '../../common/schedule/cron-scheduler.js';
 import { scansConfig, type ScansConfig } from '../scans.config.js';
-import { ScansService } from '../scans.service.js';
+import { ScansQueue } from '../scans.queue.js';
 
 /** Every hour, on every replica: enqueue that hour's tick. Its job id is the hour, so it runs once overall. */
 @Injectable()
-export class ScheduledScansCron {
-  private readonly logger = new Logger(ScheduledScansCron.name);
-
+export class ScheduledScansCron implements OnApplicationBootstrap {
   constructor(
-    private readonly scans: ScansService,
+    private readonly crons: CronScheduler,
+    private readonly queue: ScansQueue,
     @Inject(scansConfig.KEY) private readonly config: ScansConfig,
   ) {}
 
-  @Cron(CronExpression.EVERY_HOUR, { name: 'scans:schedule-tick', timeZone: 'UTC' })
-  async tick(): Promise<void> {
+  onApplicationBootstrap(): void {
     if (!this.config.schedulerEnabled) return;
-    await this.scans
-      .enqueueTick(new Date())
-      .catch((e: Error) => this.logger.error({ err: e }, 'Could not enqueue the scheduled-scans tick'));
+    this.crons.schedule({ name: 'scans:schedule-tick', expression: '0 * * * *' }, (at) =>
+      this.queue.enqueueTick(at),
+    );
   }
 }

@@ -1,7 +1,4 @@
-import { credentialsHint, parseCredentials } from '../accounts/credentials.js';
-import { isScheduleDue } from '../crons/schedule.js';
 import type { ScansConfig } from '../scans.config.js';
-import { ScansError } from '../scans.errors.js';
 import { CredentialsCipher } from './credentials-cipher.js';
 import { parseKey, parseKeyList } from './keys.js';
 
@@ -49,63 +46,5 @@ describe('ENCRYPTION_KEY parsing', () => {
     expect(parseKey(Buffer.alloc(16).toString('base64'))).toBeUndefined();
     expect(parseKeyList(`old:${'02'.repeat(32)}`)).toEqual([['old', Buffer.alloc(32, 2)]]);
     expect(() => parseKeyList('old:nope')).toThrow();
-  });
-});
-
-describe('credentials', () => {
-  it('names every missing or malformed field', () => {
-    try {
-      parseCredentials('azure', { tenant_id: 'nope', client_id: '6f1c0d0e-3b4a-4c5d-9e8f-0a1b2c3d4e5f' });
-      throw new Error('should have thrown');
-    } catch (error) {
-      expect(error).toBeInstanceOf(ScansError);
-      expect((error as ScansError).details).toEqual([
-        { field: 'credentials.tenant_id', problems: ['must be the directory (tenant) id, a UUID'] },
-        { field: 'credentials.client_secret', problems: ['missing: the client secret'] },
-        { field: 'credentials.subscription_id', problems: ['missing: the subscription id, a UUID'] },
-      ]);
-    }
-  });
-
-  it('masks what it shows', () => {
-    const gcp = parseCredentials('gcp', {
-      project_id: 'acme-prod',
-      service_account_json: JSON.stringify({
-        type: 'service_account',
-        client_email: 'scanner@acme-prod.iam.gserviceaccount.com',
-        private_key: '-----BEGIN PRIVATE KEY-----',
-      }),
-    });
-    expect(credentialsHint('gcp', gcp)).toBe('service account sca…@acme-prod.iam.gserviceaccount.com');
-    const aws = parseCredentials('aws', {
-      access_key_id: 'AKIAIOSFODNN7EXAMPLE',
-      secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    });
-    expect(credentialsHint('aws', aws)).toBe('access key AKIA…MPLE, secret ****EY');
-  });
-});
-
-describe('schedules', () => {
-  const base = {
-    scheduleEnabled: true,
-    isActive: true,
-    scheduleHour: 3,
-    scheduleDayOfWeek: null,
-    scheduleDayOfMonth: null,
-  };
-  const monday3 = new Date('2026-06-01T03:00:00Z');
-  it('is due at its hour, on its day', () => {
-    expect(isScheduleDue({ ...base, scheduleFrequency: 'daily' }, monday3)).toBe(true);
-    expect(isScheduleDue({ ...base, scheduleFrequency: 'daily' }, new Date('2026-06-01T04:00:00Z'))).toBe(
-      false,
-    );
-    expect(isScheduleDue({ ...base, scheduleFrequency: 'weekly', scheduleDayOfWeek: 1 }, monday3)).toBe(true);
-    expect(isScheduleDue({ ...base, scheduleFrequency: 'weekly', scheduleDayOfWeek: 2 }, monday3)).toBe(
-      false,
-    );
-    expect(isScheduleDue({ ...base, scheduleFrequency: 'monthly', scheduleDayOfMonth: 1 }, monday3)).toBe(
-      true,
-    );
-    expect(isScheduleDue({ ...base, scheduleFrequency: 'daily', isActive: false }, monday3)).toBe(false);
   });
 });

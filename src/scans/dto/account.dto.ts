@@ -16,7 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { PageMetaDto } from '../../common/pagination/pagination.js';
+import { PageMetaDto, PageQueryDto } from '../../common/pagination/pagination.js';
 import {
   CLOUD_PROVIDERS,
   CloudAccount,
@@ -215,4 +215,11 @@ export class ValidationResultDto {
   @ApiProperty() valid: boolean;
   @ApiProperty({ example: 'arn:aws:iam::123456789012:user/scanner' }) identity: string;
   @ApiProperty({ example: '123456789012' }) account_identifier: string;
+}
+
+export class ListAccountsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: CLOUD_PROVIDERS })
+  @IsOptional()
+  @IsIn(CLOUD_PROVIDERS)
+  provider?: CloudProvider;
 }

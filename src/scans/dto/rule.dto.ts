@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsObject, IsOptional } from 'class-validator';
-import type { EffectiveRule } from '../rules/rules.service.js';
+import type { EffectiveRule } from '../services/rules.service.js';
 
 export class RuleParameterDto {
   @ApiProperty({ example: 'min_age_days' }) name: string;

@@ -18,6 +18,7 @@ import {
   RESOURCE_STATUSES,
   type ResourceStatus,
 } from '../entities/orphan-resource.entity.js';
+import type { Price } from '../entities/price.entity.js';
 import { Scan, SCAN_STATUSES, type ScanStatus, type ScanType } from '../entities/scan.entity.js';
 
 export class StartScanDto {
@@ -271,4 +272,25 @@ export class PriceRegionQueryDto {
   @IsString()
   @Matches(/^[a-z0-9-]{2,40}$/, { message: 'region must be a region name' })
   region: string;
+}
+
+export class PriceDto {
+  @ApiProperty({ example: 'aws.ebs.gp3.gb_month' }) key: string;
+  @ApiProperty({ example: '*', description: '* for the list price, else the region it overrides' })
+  region: string;
+  @ApiProperty({ example: 0.08 }) usd: number;
+  @ApiProperty({ example: 'GB-month' }) unit: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ format: 'date-time' }) updated_at: string;
+
+  static from(p: Price): PriceDto {
+    return {
+      key: p.key,
+      region: p.region,
+      usd: p.usd,
+      unit: p.unit,
+      description: p.description,
+      updated_at: p.updatedAt.toISOString(),
+    };
+  }
 }

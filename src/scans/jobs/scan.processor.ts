@@ -1,23 +1,23 @@
-import { OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import { OnQueueFailed } from '@nestjs/bull';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Job } from 'bull';
 import { Repository } from 'typeorm';
-import { runWithRequestId } from '../../common/context/request-context.js';
+import { OnJob, QueueWorker } from '../../common/queue/queue-worker.decorators.js';
 import { readEnv } from '../../config/env.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
 import { Scan } from '../entities/scan.entity.js';
-import { PricingService } from '../pricing/pricing.service.js';
-import { ScanRunner } from '../scan-runner.js';
+import { PricingService } from '../services/pricing.service.js';
+import { ScanRunner } from '../services/scan-runner.js';
 import { ScansEnv } from '../scans.config.js';
-import { ScansService } from '../scans.service.js';
-import { SCANS_QUEUE, ScanJob, type RunScanData, type ScheduleTickData } from './scan-queue.js';
+import { ScansService } from '../services/scans.service.js';
+import { SCANS_QUEUE, ScansJob, type RunScanData, type ScheduleTickData } from '../scans.queue.js';
 
 /** Unfinished scans untouched this long whose job is gone are failed (see `reconcileAbandoned`). */
 const ABANDONED_AFTER_MS = 60_000;
 
 /** The scan worker. Concurrency is fixed when the module loads, as Bull needs it at registration. */
-@Processor(SCANS_QUEUE)
+@QueueWorker(SCANS_QUEUE)
 export class ScanProcessor implements OnApplicationBootstrap {
   private readonly logger = new Logger(ScanProcessor.name);
 
@@ -40,28 +40,25 @@ export class ScanProcessor implements OnApplicationBootstrap {
       .catch((e: Error) => this.logger.error({ err: e }, 'Reconciling abandoned scans failed'));
   }
 
-  @Process({ name: ScanJob.RUN, concurrency: readEnv(ScansEnv, process.env).SCAN_WORKER_CONCURRENCY })
+  @OnJob(SCANS_QUEUE, ScansJob.RUN, {
+    concurrency: readEnv(ScansEnv, process.env).SCAN_WORKER_CONCURRENCY,
+  })
   async run(job: Job<RunScanData>): Promise<{ status: string } | undefined> {
-    // The worker's logs carry the id of the request that queued the scan.
-    const scan = await runWithRequestId(job.data.requestId, () =>
-      this.runner.run(job.data.scanId, (progress) => this.push(progress)),
-    );
+    const scan = await this.runner.run(job.data.scanId, (progress) => this.push(progress));
     return scan ? { status: scan.status } : undefined;
   }
 
-  @Process(ScanJob.SCHEDULE_TICK)
+  @OnJob(SCANS_QUEUE, ScansJob.SCHEDULE_TICK)
   async tick(job: Job<ScheduleTickData>): Promise<{ created: number; abandoned: number }> {
-    return runWithRequestId(job.data.requestId, async () => {
-      const created = await this.scans.enqueueDue(new Date(job.data.hour));
-      const abandoned = await this.scans.reconcileAbandoned(ABANDONED_AFTER_MS);
-      return { created: created.length, abandoned };
-    });
+    const created = await this.scans.enqueueDue(new Date(job.data.hour));
+    const abandoned = await this.scans.reconcileAbandoned(ABANDONED_AFTER_MS);
+    return { created: created.length, abandoned };
   }
 
   /** A run job that failed outright, including one that stalled more often than allowed (its worker kept dying). */
   @OnQueueFailed()
   async onFailed(job: Job, error: Error): Promise<void> {
-    if (job.name !== ScanJob.RUN) return;
+    if (job.name !== ScansJob.RUN) return;
     const scan = await this.scanRepo.findOneBy({ id: (job.data as RunScanData).scanId });
     if (!scan) return;
     const failed = await this.runner.fail(scan, `The scan worker stopped: ${error.message}`);

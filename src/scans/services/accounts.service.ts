@@ -14,7 +14,7 @@ import {
   identifierFromCredentials,
   parseCredentials,
   regionProblems,
-} from './credentials.js';
+} from '../credentials.js';
 
 const VALIDATE_TIMEOUT_MS = 15_000;
 

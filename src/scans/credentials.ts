@@ -1,6 +1,6 @@
-import type { CloudProvider } from '../entities/cloud-account.entity.js';
-import type { CredentialsOf, GcpServiceAccount } from '../providers/provider.js';
-import { ScansError, ScansErrorCode } from '../scans.errors.js';
+import type { CloudProvider } from './entities/cloud-account.entity.js';
+import type { CredentialsOf, GcpServiceAccount } from './providers/provider.js';
+import { ScansError, ScansErrorCode } from './scans.errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

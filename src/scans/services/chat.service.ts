@@ -3,10 +3,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThanOrEqual, Repository } from 'typeorm';
 import { page, type Page, type PageQueryDto } from '../../common/pagination/pagination.js';
 import { ChatMessage, Conversation } from '../entities/chat.entity.js';
-import { ResourcesService } from '../resources/resources.service.js';
+import { ResourcesService } from './resources.service.js';
 import { scansConfig, type ScansConfig } from '../scans.config.js';
 import { ScansError, ScansErrorCode } from '../scans.errors.js';
-import { AnthropicClient, type Reply } from './anthropic.client.js';
+import { AnthropicClient, type Reply } from '../assistant/anthropic.client.js';
 
 const HISTORY_TURNS = 20;
 const GROUNDING_RESOURCES = 25;

@@ -1,39 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOperation,
-  ApiProperty,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import { type AuthUser, Roles, CurrentUser, Role } from '../../auth/index.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
-import { PriceOverrideDto, PriceRegionQueryDto } from '../dto/scan.dto.js';
-import type { Price } from '../entities/price.entity.js';
-import { PricingService } from '../pricing/pricing.service.js';
-import { AdminStatsService } from './admin-stats.service.js';
-
-export class PriceDto {
-  @ApiProperty({ example: 'aws.ebs.gp3.gb_month' }) key: string;
-  @ApiProperty({ example: '*', description: '* for the list price, else the region it overrides' })
-  region: string;
-  @ApiProperty({ example: 0.08 }) usd: number;
-  @ApiProperty({ example: 'GB-month' }) unit: string;
-  @ApiProperty() description: string;
-  @ApiProperty({ format: 'date-time' }) updated_at: string;
-
-  static from(p: Price): PriceDto {
-    return {
-      key: p.key,
-      region: p.region,
-      usd: p.usd,
-      unit: p.unit,
-      description: p.description,
-      updated_at: p.updatedAt.toISOString(),
-    };
-  }
-}
+import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { type AuthUser, Roles, CurrentUser, Role } from '../auth/index.js';
+import { ErrorBody } from '../common/errors/error-body.js';
+import { PriceDto, PriceOverrideDto, PriceRegionQueryDto } from './dto/scan.dto.js';
+import { PricingService } from './services/pricing.service.js';
+import { AdminStatsService } from './services/admin-stats.service.js';
 
 @ApiTags('admin')
 @ApiBearerAuth()

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { UserDirectory, UserSummaryDto } from '../../auth/index.js';
-import { ChatService } from '../chat/chat.service.js';
+import { ChatService } from './chat.service.js';
 import { AccountDto } from '../dto/account.dto.js';
 import { ResourceDto, ScanDto } from '../dto/scan.dto.js';
 import { CloudAccount } from '../entities/cloud-account.entity.js';
 import { OrphanResource } from '../entities/orphan-resource.entity.js';
 import { Scan } from '../entities/scan.entity.js';
-import { RulesService } from '../rules/rules.service.js';
+import { RulesService } from './rules.service.js';
 import { ScansError, ScansErrorCode } from '../scans.errors.js';
 
 export const DELETE_CONFIRMATION = 'DELETE MY DATA';

@@ -10,7 +10,7 @@ import {
   RULES_BY_TYPE,
   type EffectiveRules,
   type RuleDefinition,
-} from './catalog.js';
+} from '../rules/catalog.js';
 
 export interface EffectiveRule {
   rule: RuleDefinition;

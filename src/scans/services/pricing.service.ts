@@ -3,8 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Price } from '../entities/price.entity.js';
 import { ScansError, ScansErrorCode } from '../scans.errors.js';
-import { LIST_PRICES } from './list-prices.js';
-import { PriceBook } from './price-book.js';
+import { LIST_PRICES } from '../pricing/list-prices.js';
+import { PriceBook } from '../pricing/price-book.js';
 
 /** The pricing table: list prices seeded by the migration, per-region overrides set by admins. */
 @Injectable()

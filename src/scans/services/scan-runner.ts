@@ -3,16 +3,16 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { DataSource, In, Repository, type QueryDeepPartialEntity } from 'typeorm';
-import { AccountsService } from './accounts/accounts.service.js';
-import type { CloudAccount } from './entities/cloud-account.entity.js';
-import { OrphanResource } from './entities/orphan-resource.entity.js';
-import { Scan, UNFINISHED, type RegionError } from './entities/scan.entity.js';
-import { PricingService } from './pricing/pricing.service.js';
-import { ProviderRegistry } from './providers/provider.registry.js';
-import { describeError, type CloudScanner, type RegionScanContext } from './providers/provider.js';
-import { round2, type Finding } from './rules/finding.js';
-import { RulesService } from './rules/rules.service.js';
-import { scansConfig, type ScansConfig } from './scans.config.js';
+import { AccountsService } from './accounts.service.js';
+import type { CloudAccount } from '../entities/cloud-account.entity.js';
+import { OrphanResource } from '../entities/orphan-resource.entity.js';
+import { Scan, UNFINISHED, type RegionError } from '../entities/scan.entity.js';
+import { PricingService } from './pricing.service.js';
+import { ProviderRegistry } from '../providers/provider.registry.js';
+import { describeError, type CloudScanner, type RegionScanContext } from '../providers/provider.js';
+import { round2, type Finding } from '../rules/finding.js';
+import { RulesService } from './rules.service.js';
+import { scansConfig, type ScansConfig } from '../scans.config.js';
 
 /** Roughly how many steps a region takes; only used to turn steps into a percentage. */
 const STEPS_PER_REGION = 8;

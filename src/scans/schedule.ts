@@ -1,4 +1,4 @@
-import type { CloudAccount } from '../entities/cloud-account.entity.js';
+import type { CloudAccount } from './entities/cloud-account.entity.js';
 
 /** The start of the UTC hour `at` falls in. */
 export function hourStart(at: Date): Date {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { type AuthUser, CurrentUser } from '../../auth/index.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
+import { type AuthUser, CurrentUser } from '../auth/index.js';
+import { ErrorBody } from '../common/errors/error-body.js';
 import {
   ListResourcesQueryDto,
   ResourceDto,
@@ -10,8 +10,8 @@ import {
   StatsQueryDto,
   TopCostQueryDto,
   UpdateResourceDto,
-} from '../dto/scan.dto.js';
-import { ResourcesService } from './resources.service.js';
+} from './dto/scan.dto.js';
+import { ResourcesService } from './services/resources.service.js';
 
 @ApiTags('scans: resources')
 @ApiBearerAuth()

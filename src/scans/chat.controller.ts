@@ -8,9 +8,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { type AuthUser, CurrentUser } from '../../auth/index.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
-import { PageQueryDto } from '../../common/pagination/pagination.js';
+import { type AuthUser, CurrentUser } from '../auth/index.js';
+import { ErrorBody } from '../common/errors/error-body.js';
+import { PageQueryDto } from '../common/pagination/pagination.js';
 import {
   ChatMessageDto,
   ConversationDetailDto,
@@ -18,8 +18,8 @@ import {
   ConversationPageDto,
   CreateConversationDto,
   SendMessageDto,
-} from '../dto/chat.dto.js';
-import { ChatService } from './chat.service.js';
+} from './dto/chat.dto.js';
+import { ChatService } from './services/chat.service.js';
 
 @ApiTags('scans: assistant')
 @ApiBearerAuth()

@@ -1,22 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOperation,
-  ApiProperty,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import { IsString } from 'class-validator';
-import { type AuthUser, CurrentUser } from '../../auth/index.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
-import { DELETE_CONFIRMATION, GdprService } from './gdpr.service.js';
-
-export class DeleteMyDataDto {
-  @ApiProperty({ example: DELETE_CONFIRMATION, description: `Must be exactly "${DELETE_CONFIRMATION}"` })
-  @IsString()
-  confirm: string;
-}
+import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { type AuthUser, CurrentUser } from '../auth/index.js';
+import { ErrorBody } from '../common/errors/error-body.js';
+import { DeleteMyDataDto } from './dto/gdpr.dto.js';
+import { GdprService } from './services/gdpr.service.js';
 
 @ApiTags('scans: gdpr')
 @ApiBearerAuth()

@@ -1,19 +1,16 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Queue } from 'bull';
 import { In, LessThan, QueryFailedError, Repository, type FindOptionsWhere } from 'typeorm';
-import { page, type Page, type PageQueryDto } from '../common/pagination/pagination.js';
-import { withRequestId } from '../common/context/request-context.js';
-import { StatusRegistry } from '../common/status/status.registry.js';
-import { AccountsService } from './accounts/accounts.service.js';
-import { hourStart, isScheduleDue } from './crons/schedule.js';
-import type { CloudAccount } from './entities/cloud-account.entity.js';
-import { OrphanResource } from './entities/orphan-resource.entity.js';
-import { Scan, UNFINISHED, type ScanStatus, type ScanType } from './entities/scan.entity.js';
-import { SCANS_QUEUE, ScanJob, type RunScanData, type ScheduleTickData } from './jobs/scan-queue.js';
+import { page, type Page, type PageQueryDto } from '../../common/pagination/pagination.js';
+import { StatusRegistry } from '../../common/status/status.registry.js';
+import { AccountsService } from './accounts.service.js';
+import { hourStart, isScheduleDue } from '../schedule.js';
+import type { CloudAccount } from '../entities/cloud-account.entity.js';
+import { OrphanResource } from '../entities/orphan-resource.entity.js';
+import { Scan, UNFINISHED, type ScanStatus, type ScanType } from '../entities/scan.entity.js';
+import { ScansQueue } from '../scans.queue.js';
 import { ScanRunner } from './scan-runner.js';
-import { ScansError, ScansErrorCode } from './scans.errors.js';
+import { ScansError, ScansErrorCode } from '../scans.errors.js';
 
 export interface ScanFilter {
   status?: ScanStatus;
@@ -29,7 +26,7 @@ export class ScansService implements OnModuleInit {
   constructor(
     @InjectRepository(Scan) private readonly scans: Repository<Scan>,
     @InjectRepository(OrphanResource) private readonly resources: Repository<OrphanResource>,
-    @InjectQueue(SCANS_QUEUE) private readonly queue: Queue,
+    private readonly queue: ScansQueue,
     private readonly accounts: AccountsService,
     private readonly runner: ScanRunner,
     private readonly status: StatusRegistry,
@@ -38,7 +35,7 @@ export class ScansService implements OnModuleInit {
   onModuleInit(): void {
     // Shown in GET /api/v1/status: the queue's depth and the scans under way.
     this.status.register('scans', async () => ({
-      queue: await this.queue.getJobCounts(),
+      queue: await this.queue.counts(),
       unfinished: await this.scans.countBy({ status: In(UNFINISHED) }),
     }));
   }
@@ -57,7 +54,7 @@ export class ScansService implements OnModuleInit {
         ScansErrorCode.SCAN_ALREADY_RUNNING,
         `A scan of account ${accountId} is already under way`,
       );
-    await this.enqueue(scan);
+    await this.queue.enqueueRun(scan.id);
     return scan;
   }
 
@@ -151,9 +148,7 @@ export class ScansService implements OnModuleInit {
       { status: 'cancelled', completedAt: new Date(), currentStep: 'cancelled' },
     );
     if (cancelled.affected) {
-      // A job still waiting is dropped; an active one stops by itself.
-      const job = await this.queue.getJob(id);
-      if (job && (await job.getState()) === 'waiting') await job.remove().catch(() => undefined);
+      await this.queue.removeWaitingRun(id);
       return { scan: await this.scans.findOneByOrFail({ id }), action: 'cancelled' };
     }
     await this.scans.delete({ id });
@@ -171,19 +166,10 @@ export class ScansService implements OnModuleInit {
         this.logger.warn(`Scheduled scan of account ${account.id} skipped: one is already under way`);
         continue;
       }
-      await this.enqueue(scan);
+      await this.queue.enqueueRun(scan.id);
       created.push(scan);
     }
     return created;
-  }
-
-  /** Enqueues the tick of one hour; the job id makes every replica's tick for that hour the same job. */
-  async enqueueTick(at: Date): Promise<void> {
-    const hour = hourStart(at).toISOString();
-    await this.queue.add(ScanJob.SCHEDULE_TICK, withRequestId({ hour } satisfies ScheduleTickData), {
-      jobId: `tick:${hour}`,
-      attempts: 3,
-    });
   }
 
   /**
@@ -197,10 +183,9 @@ export class ScansService implements OnModuleInit {
     });
     let failed = 0;
     for (const scan of stale) {
-      const job = await this.queue.getJob(scan.id);
-      const state = job ? await job.getState() : 'missing';
+      const { state, failedReason } = await this.queue.runState(scan.id);
       if (state === 'missing' || state === 'completed' || state === 'failed') {
-        const reason = job?.failedReason ? ` (${job.failedReason})` : '';
+        const reason = failedReason ? ` (${failedReason})` : '';
         await this.runner.fail(scan, `The scan worker stopped without finishing this scan${reason}`);
         failed += 1;
       }
@@ -219,15 +204,5 @@ export class ScansService implements OnModuleInit {
         return null;
       throw error;
     }
-  }
-
-  private async enqueue(scan: Scan): Promise<void> {
-    await this.queue.add(ScanJob.RUN, withRequestId({ scanId: scan.id } satisfies RunScanData), {
-      jobId: scan.id,
-      // A scan handles its own failures (it ends `failed`); retrying is for a worker that died (stalled job).
-      attempts: 1,
-      removeOnComplete: 1000,
-      removeOnFail: 5000,
-    });
   }
 }

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { type AuthUser, CurrentUser } from '../../auth/index.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
-import { RuleDto, UpdateRuleDto } from '../dto/rule.dto.js';
-import { RulesService } from './rules.service.js';
+import { type AuthUser, CurrentUser } from '../auth/index.js';
+import { ErrorBody } from '../common/errors/error-body.js';
+import { RuleDto, UpdateRuleDto } from './dto/rule.dto.js';
+import { RulesService } from './services/rules.service.js';
 
 @ApiTags('scans: detection rules')
 @ApiBearerAuth()

@@ -10,34 +10,18 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOperation,
-  ApiPropertyOptional,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
-import { type AuthUser, CurrentUser } from '../../auth/index.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
-import { PageQueryDto } from '../../common/pagination/pagination.js';
+import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { type AuthUser, CurrentUser } from '../auth/index.js';
+import { ErrorBody } from '../common/errors/error-body.js';
 import {
   AccountDto,
   AccountPageDto,
   CreateAccountDto,
+  ListAccountsQueryDto,
   UpdateAccountDto,
   ValidationResultDto,
-} from '../dto/account.dto.js';
-import { CLOUD_PROVIDERS, type CloudProvider } from '../entities/cloud-account.entity.js';
-import { AccountsService } from './accounts.service.js';
-
-export class ListAccountsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: CLOUD_PROVIDERS })
-  @IsOptional()
-  @IsIn(CLOUD_PROVIDERS)
-  provider?: CloudProvider;
-}
+} from './dto/account.dto.js';
+import { AccountsService } from './services/accounts.service.js';
 
 @ApiTags('scans: accounts')
 @ApiBearerAuth()
