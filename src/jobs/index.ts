@@ -1,2 +1,3 @@
 /** Jobs' public surface: everything another module (or the app and CLI roots) may use. */
-export { JobsCliModule, JobsModule } from './jobs.module.js';
+export { JobsCliModule } from './jobs-cli.module.js';
+export { JobsModule } from './jobs.module.js';
