@@ -9,7 +9,7 @@ import { RpcContextInterceptor } from './common/context/rpc-context.interceptor.
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { CoreModule } from './core.module.js';
 import { HealthModule } from './health/health.module.js';
-import { JobsModule } from './jobs/index.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SpeciesModule, SpeciesWorkerModule } from './species/index.js';
 import { ScansModule } from './scans/scans.module.js';

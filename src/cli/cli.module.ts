@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthCliModule } from '../auth/auth-cli.module.js';
 import { CloudcastingCliModule } from '../cloudcasting/cloudcasting-cli.module.js';
 import { CoreModule } from '../core.module.js';
-import { JobsCliModule } from '../jobs/index.js';
+import { JobsCliModule } from '../jobs/jobs-cli.module.js';
 import { SensorsRetentionCommand, SensorsSimulateCommand, RetentionService } from '../sensors/index.js';
 import { MigrateCommand } from './migrate.command.js';
 import { RefreshObisDataCommand, SpeciesDemoSeedCommand, SpeciesModule } from '../species/index.js';

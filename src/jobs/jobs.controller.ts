@@ -33,10 +33,10 @@ import {
   UploadResponseDto,
 } from './dto/jobs.dto.js';
 import { JobKindRegistry } from './kinds/registry.js';
-import { ReviewService } from './review/review.service.js';
+import { ReviewService } from './services/review.service.js';
 import { JobsService } from './services/jobs.service.js';
-import type { ReceivedFile } from './upload/csv-intake.js';
-import { CsvUploadInterceptor, UploadedCsv } from './upload/csv-upload.interceptor.js';
+import type { ReceivedFile } from './services/csv-intake.js';
+import { CsvUploadInterceptor, UploadedCsv } from './http/csv-upload.interceptor.js';
 
 @ApiTags('jobs')
 @ApiBearerAuth()

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { UserDirectory } from '../../auth/index.js';
 import { JobsService } from '../services/jobs.service.js';
-import { CsvIntake } from '../upload/csv-intake.js';
+import { CsvIntake } from '../services/csv-intake.js';
 
 interface Options {
   kind: string;

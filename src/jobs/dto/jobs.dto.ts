@@ -13,7 +13,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination/pagination.js';
-import { Contact } from '../contacts/contact.entity.js';
+import { Contact } from '../entities/contact.entity.js';
 import { IssueResolution, JobIssue } from '../entities/job-issue.entity.js';
 import { Job, JobStatus } from '../entities/job.entity.js';
 import { StagingRow, StagingStatus } from '../entities/staging-row.entity.js';

@@ -1,4 +1,4 @@
-import { Contact } from '../contacts/contact.entity.js';
+import { Contact } from './contact.entity.js';
 import { JobIssue } from './job-issue.entity.js';
 import { Job } from './job.entity.js';
 import { StagingRow } from './staging-row.entity.js';

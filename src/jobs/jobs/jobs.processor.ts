@@ -1,15 +1,15 @@
-import { OnQueueError, OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import { OnQueueError, OnQueueFailed } from '@nestjs/bull';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Job as QueueJob } from 'bull';
 import { In, Repository } from 'typeorm';
-import { runWithRequestId } from '../../common/context/request-context.js';
+import { OnJob, QueueWorker } from '../../common/queue/queue-worker.decorators.js';
 import { readEnv } from '../../config/env.js';
 import { Job, JobStatus } from '../entities/job.entity.js';
 import { JobsEnv } from '../jobs.config.js';
+import { JOBS_QUEUE, JobsJob, JobsQueue, type ProcessJobData } from '../jobs.queue.js';
 import { jobLogFields } from '../services/job-events.js';
 import { JobRunner } from '../services/job-runner.service.js';
-import { JOBS_QUEUE, JobQueue, PROCESS_JOB, ProcessJobData } from './job-queue.js';
 
 /** Decorators are evaluated at import time, so the worker's concurrency is read from the environment here. */
 const CONCURRENCY = readEnv(JobsEnv, process.env).JOBS_CONCURRENCY;
@@ -19,20 +19,21 @@ const CONCURRENCY = readEnv(JobsEnv, process.env).JOBS_CONCURRENCY;
  * expires and another worker (or the same app, restarted) takes the run again as a stalled job, and the runner
  * resumes where the committed batches stop.
  */
-@Processor(JOBS_QUEUE)
+@QueueWorker(JOBS_QUEUE)
 export class JobsProcessor implements OnApplicationBootstrap {
   private readonly logger = new Logger('JobsWorker');
 
   constructor(
     private readonly runner: JobRunner,
-    private readonly queue: JobQueue,
+    private readonly queue: JobsQueue,
     @InjectRepository(Job) private readonly jobs: Repository<Job>,
   ) {}
 
-  @Process({ name: PROCESS_JOB, concurrency: CONCURRENCY })
+  /** Runs inside the correlation id of the request that queued the run (`@OnJob`). */
+  @OnJob(JOBS_QUEUE, JobsJob.PROCESS, { concurrency: CONCURRENCY })
   async process(queued: QueueJob<ProcessJobData>): Promise<void> {
     const finalAttempt = queued.attemptsMade + 1 >= (queued.opts.attempts ?? 1);
-    await runWithRequestId(queued.data.requestId, () => this.runner.run(queued.data, finalAttempt));
+    await this.runner.run(queued.data, finalAttempt);
   }
 
   /** Bull gave up on a run (out of attempts, or stalled too often): the job must not stay PROCESSING. */

@@ -7,7 +7,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Job, JobStatus } from '../entities/job.entity.js';
 import type { RowProblem } from '../entities/staging-row.entity.js';
-import type { ProcessJobData } from '../jobs/job-queue.js';
+import type { ProcessJobData } from '../jobs.queue.js';
 import { jobsConfig, type JobsConfig } from '../jobs.config.js';
 import { JobKind, mapHeader, RowValues } from '../kinds/job-kind.js';
 import { JobKindRegistry } from '../kinds/registry.js';

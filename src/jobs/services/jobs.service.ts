@@ -4,12 +4,12 @@ import { QueryFailedError, Repository } from 'typeorm';
 import { AuthUser, Role } from '../../auth/index.js';
 import { page, Page, PageQueryDto } from '../../common/pagination/pagination.js';
 import { Job, JobStatus } from '../entities/job.entity.js';
-import { JobQueue } from '../jobs/job-queue.js';
+import { JobsQueue } from '../jobs.queue.js';
 import { JobsError, JobsErrorCode } from '../jobs.errors.js';
 import { mapHeader } from '../kinds/job-kind.js';
 import { JobKindRegistry } from '../kinds/registry.js';
 import { ObjectStorage, uploadKey } from '../storage/object-storage.js';
-import { CsvIntake, ReceivedFile } from '../upload/csv-intake.js';
+import { CsvIntake, ReceivedFile } from './csv-intake.js';
 import { jobLogFields } from './job-events.js';
 import { JobsDb } from './jobs-db.js';
 
@@ -35,7 +35,7 @@ export class JobsService {
     @InjectRepository(Job) private readonly jobs: Repository<Job>,
     private readonly kinds: JobKindRegistry,
     private readonly storage: ObjectStorage,
-    private readonly queue: JobQueue,
+    private readonly queue: JobsQueue,
     private readonly intake: CsvIntake,
     private readonly db: JobsDb,
   ) {}

@@ -12,7 +12,7 @@ import { rm } from 'node:fs/promises';
 import { finalize, Observable } from 'rxjs';
 import { jobsConfig, type JobsConfig } from '../jobs.config.js';
 import { JobsError, JobsErrorCode } from '../jobs.errors.js';
-import { CsvIntake, ReceivedFile } from './csv-intake.js';
+import { CsvIntake, ReceivedFile } from '../services/csv-intake.js';
 
 type SpooledFile = Express.Multer.File & { received?: ReceivedFile };
 

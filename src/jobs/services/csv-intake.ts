@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { jobsConfig, type JobsConfig } from '../jobs.config.js';
-import { CsvFacts, CsvSniffer } from './csv-sniffer.js';
+import { CsvFacts, CsvSniffer } from '../upload/csv-sniffer.js';
 
 /** An upload spooled to a local temporary file, with what was learnt about it on the way. */
 export interface ReceivedFile {

@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Groups } from '../../auth/index.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
-import { ContactDto, ContactPageDto, ContactQueryDto } from '../dto/jobs.dto.js';
-import { ContactsService } from './contacts.service.js';
+import { Groups } from '../auth/index.js';
+import { ErrorBody } from '../common/errors/error-body.js';
+import { ContactDto, ContactPageDto, ContactQueryDto } from './dto/jobs.dto.js';
+import { ContactsService } from './services/contacts.service.js';
 
 @ApiTags('contacts')
 @ApiBearerAuth()

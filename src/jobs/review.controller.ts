@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { type AuthUser, Groups, CurrentUser } from '../../auth/index.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
+import { type AuthUser, Groups, CurrentUser } from '../auth/index.js';
+import { ErrorBody } from '../common/errors/error-body.js';
 import {
   CorrectRowDto,
   CorrectRowResponseDto,
@@ -13,9 +13,9 @@ import {
   StagingRowDto,
   UpdateIssueDto,
   UpdateIssueResponseDto,
-} from '../dto/jobs.dto.js';
-import { StagingIdPipe } from './staging-id.pipe.js';
-import { ReviewService } from './review.service.js';
+} from './dto/jobs.dto.js';
+import { StagingIdPipe } from './http/staging-id.pipe.js';
+import { ReviewService } from './services/review.service.js';
 
 @ApiTags('jobs review')
 @ApiBearerAuth()

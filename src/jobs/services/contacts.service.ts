@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { page, Page, PageQueryDto } from '../../common/pagination/pagination.js';
-import { Contact } from './contact.entity.js';
+import { Contact } from '../entities/contact.entity.js';
 
 /** Read side of the contacts the `contacts` kind loads. */
 @Injectable()

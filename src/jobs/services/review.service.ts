@@ -8,14 +8,14 @@ import { page, Page, PageQueryDto } from '../../common/pagination/pagination.js'
 import { Job, JobStatus } from '../entities/job.entity.js';
 import { JobIssue } from '../entities/job-issue.entity.js';
 import { StagingRow, StagingStatus } from '../entities/staging-row.entity.js';
-import { JobQueue } from '../jobs/job-queue.js';
+import { JobsQueue } from '../jobs.queue.js';
 import { JobsError, JobsErrorCode } from '../jobs.errors.js';
 import type { JobKind, RowValues } from '../kinds/job-kind.js';
 import { JobKindRegistry } from '../kinds/registry.js';
-import { IssueLedger } from '../services/issue-ledger.js';
-import { JobEvents } from '../services/job-events.js';
-import { JobsDb } from '../services/jobs-db.js';
-import { isAdmin, JobsService } from '../services/jobs.service.js';
+import { IssueLedger } from './issue-ledger.js';
+import { JobEvents } from './job-events.js';
+import { JobsDb } from './jobs-db.js';
+import { isAdmin, JobsService } from './jobs.service.js';
 
 export interface IssueQuery extends PageQueryDto {
   jobId?: string;
@@ -44,7 +44,7 @@ export class ReviewService {
     private readonly ledger: IssueLedger,
     private readonly events: JobEvents,
     private readonly db: JobsDb,
-    private readonly queue: JobQueue,
+    private readonly queue: JobsQueue,
   ) {}
 
   /** Issues of the caller's jobs (every job for admins), in file order. */

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { SpeciesModule } from '../species/index.js';
+import { JobsListCommand } from './commands/jobs-list.command.js';
+import { JobsUploadCommand } from './commands/jobs-upload.command.js';
+import { JobsCoreModule } from './jobs-core.module.js';
+
+/**
+ * The CLI's part of Jobs: the commands, without the worker (a command must not start consuming jobs). Without
+ * Sensors' ingestion core either: it reads its tables at start-up and the CLI must run `migrate` on an empty
+ * database; a command never loads a job.
+ */
+@Module({
+  imports: [JobsCoreModule.withTargets(SpeciesModule), AuthModule],
+  providers: [JobsUploadCommand, JobsListCommand],
+})
+export class JobsCliModule {}

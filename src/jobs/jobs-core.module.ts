@@ -1,0 +1,58 @@
+import { BullModule } from '@nestjs/bull';
+import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app.config.js';
+import { JOBS_ENTITIES } from './entities/index.js';
+import { JobsConfig } from './jobs.config.js';
+import { JOBS_QUEUE, JobsQueue } from './jobs.queue.js';
+import { JOB_KIND_CLASSES, jobKindsProvider, JobKindRegistry } from './kinds/registry.js';
+import { ContactsService } from './services/contacts.service.js';
+import { CsvIntake } from './services/csv-intake.js';
+import { JobsDb } from './services/jobs-db.js';
+import { JobsService } from './services/jobs.service.js';
+import { objectStorageProvider } from './storage/storage.provider.js';
+
+const jobsQueue = BullModule.registerQueueAsync({
+  name: JOBS_QUEUE.name,
+  inject: [ConfigService],
+  useFactory: (config: ConfigService) => {
+    const jobs = config.getOrThrow<JobsConfig>('jobs');
+    return {
+      url: jobs.queueRedisUrl ?? config.getOrThrow<AppConfig>('app').redisUrl,
+      settings: {
+        lockDuration: jobs.lockDurationMs,
+        stalledInterval: jobs.stalledIntervalMs,
+        // A run that lost its worker (crash, kill) is taken up again twice before it counts as failed.
+        maxStalledCount: 2,
+      },
+    };
+  },
+});
+
+const SERVICES = [JobKindRegistry, CsvIntake, JobsQueue, JobsDb, JobsService, ContactsService];
+
+/** A module that provides the services the kinds load into (see `JobsCoreModule.withTargets`). */
+export type KindTarget = NonNullable<ModuleMetadata['imports']>[number];
+
+/**
+ * Jobs' use cases without their transports, shared by the HTTP app (`JobsModule`: routes, the worker) and the CLI
+ * (`JobsCliModule`: the commands, which must not consume the queue): the kinds, uploading, listing, storage and
+ * the queue adapter.
+ */
+@Module({})
+export class JobsCoreModule {
+  /**
+   * The kinds inject the services they load into, so the core is built with the modules that provide them. A
+   * kind whose target is absent (Sensors' in the CLI) checks and stages rows but cannot load them; the CLI never
+   * loads a job.
+   */
+  static withTargets(...targets: KindTarget[]): DynamicModule {
+    return {
+      module: JobsCoreModule,
+      imports: [TypeOrmModule.forFeature(JOBS_ENTITIES), jobsQueue, ...targets],
+      providers: [...JOB_KIND_CLASSES, jobKindsProvider, objectStorageProvider, ...SERVICES],
+      exports: [TypeOrmModule, objectStorageProvider, ...SERVICES],
+    };
+  }
+}
