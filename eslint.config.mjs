@@ -3,9 +3,10 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 /**
- * Module boundaries: outside a feature module, only its public surface (`<module>/index.ts`) may be imported. The
- * application's data source lists every module's tables (`<module>/entities/index.ts`) and the config module every
- * module's schema (`<module>/<module>.config.ts`). Imports are relative, so the rule is written per folder and depth.
+ * Module boundaries: outside a feature module, only its public surface (`<module>/index.ts`, and the Nest-free
+ * rules it shares, `<module>/<module>.rules.ts`) may be imported. The application's data source lists every
+ * module's tables (`<module>/entities/index.ts`) and the config module every module's schema
+ * (`<module>/<module>.config.ts`). Imports are relative, so the rule is written per folder and depth.
  */
 const MODULES = ['auth', 'sensors', 'cloudcasting', 'scans', 'species', 'jobs'];
 const MAX_DEPTH = 5;
@@ -16,7 +17,9 @@ const folders = readdirSync('src', { withFileTypes: true })
 function boundaryRule(folder, depth) {
   const up = depth === 0 ? '\\./' : `(\\.\\./){${depth}}`;
   const patterns = MODULES.filter((module) => module !== folder).map((module) => {
-    const allowed = ['index\\.js$'];
+    // `<module>.rules.ts`: the rules it shares, free of Nest, so pure code and its unit specs load them without the
+    // module's graph (Jest cannot load the CommonJS Nest packages, e.g. nest-commander, that index.ts brings in).
+    const allowed = ['index\\.js$', `${module}\\.rules\\.js$`];
     if (folder === 'database') allowed.push('entities/index\\.js$');
     if (folder === 'config') allowed.push(`${module}\\.config\\.js$`);
     return {

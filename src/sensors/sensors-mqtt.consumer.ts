@@ -12,9 +12,9 @@ import { AppConfig } from '../config/app.config.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { parseMqttReading } from './reading.js';
 import { isDataError, type JudgedReading } from './reading-writer.js';
-import { SensorIngestService } from './sensor-ingest.service.js';
+import { SensorIngestService } from './services/sensor-ingest.service.js';
 import { sensorsConfig, type SensorsConfig } from './sensors.config.js';
-import { SensorsGateway } from './sensors.gateway.js';
+import { LiveStream } from './live-stream.js';
 
 export const READINGS_TOPIC = 'sensors/+/+';
 export const NODERED_STATUS_TOPIC = 'nodered/status';
@@ -59,7 +59,7 @@ export class SensorsMqttConsumer implements OnApplicationBootstrap, BeforeApplic
     private readonly config: ConfigService,
     @Inject(sensorsConfig.KEY) private readonly sensors: SensorsConfig,
     private readonly ingest: SensorIngestService,
-    private readonly gateway: SensorsGateway,
+    private readonly liveStream: LiveStream,
     private readonly metrics: IngestMetrics,
   ) {}
 
@@ -151,7 +151,7 @@ export class SensorsMqttConsumer implements OnApplicationBootstrap, BeforeApplic
       } catch {
         // a plain-text status is passed on as it is
       }
-      this.gateway.systemStatus({ topic, status, received_at: new Date().toISOString() });
+      this.liveStream.systemStatus({ topic, status, received_at: new Date().toISOString() });
     }
     done();
   }
