@@ -13,7 +13,7 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SpeciesModule, SpeciesWorkerModule } from './species/index.js';
 import { ScansModule } from './scans/scans.module.js';
-import { SensorsModule } from './sensors/index.js';
+import { SensorsModule } from './sensors/sensors.module.js';
 
 /** The HTTP + MQTT application, which is also the worker process of every queue. */
 @Module({

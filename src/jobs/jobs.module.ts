@@ -1,7 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { StatusRegistry } from '../common/status/status.registry.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
-import { SensorsIngestModule } from '../sensors/index.js';
+import { SensorsCoreModule } from '../sensors/sensors-core.module.js';
 import { SpeciesModule } from '../species/index.js';
 import { ContactsController } from './contacts.controller.js';
 import { CsvUploadInterceptor } from './http/csv-upload.interceptor.js';
@@ -21,9 +21,8 @@ import { ReviewService } from './services/review.service.js';
  * progress to the job's owner over the realtime gateway, which only the app has.
  */
 @Module({
-  // The loaders' targets: Species and Sensors' ingestion core. SensorsIngestModule rather than SensorsModule: no
-  // second copy of the MQTT consumer to fear.
-  imports: [JobsCoreModule.withTargets(SpeciesModule, SensorsIngestModule), RealtimeModule],
+  // The loaders' targets: Species and Sensors' ingestion core (not SensorsModule: no second MQTT consumer).
+  imports: [JobsCoreModule.withTargets(SpeciesModule, SensorsCoreModule), RealtimeModule],
   controllers: [JobsController, ReviewController, ContactsController],
   providers: [CsvUploadInterceptor, JobEvents, IssueLedger, JobRunner, ReviewService, JobsProcessor],
 })

@@ -1,7 +1,16 @@
-/** Sensors' public surface: everything another module (or the app and CLI roots) may use. */
-export { SensorsModule } from './sensors.module.js';
-export { SensorsIngestModule } from './sensors-ingest.module.js';
-export { SensorIngestService } from './sensor-ingest.service.js';
-export { SensorsSimulateCommand } from './commands/sensors-simulate.command.js';
-export { SensorsRetentionCommand } from './commands/sensors-retention.command.js';
-export { RetentionService } from './retention.service.js';
+/**
+ * What Sensors shares with other modules: ingestion and the reading rules (wiring: `sensors.module.ts`,
+ * `sensors-core.module.ts`, `sensors-cli.module.ts`).
+ */
+export { SensorIngestService, type IngestItemResult } from './services/sensor-ingest.service.js';
+export {
+  MAX_UNIT_CHARS,
+  NAME_PATTERN,
+  NAME_RULE,
+  ORIGINS,
+  type Origin,
+  parseReadingTimestamp,
+  readingTimestampOutOfRange,
+  SOURCE_PROTOCOLS,
+  type SourceProtocol,
+} from './sensors.rules.js';

@@ -1,7 +1,14 @@
-export const ORIGINS = ['edge', 'fog', 'cloud', 'unknown'] as const;
-export type Origin = (typeof ORIGINS)[number];
-export const SOURCE_PROTOCOLS = ['mqtt', 'http', 'coap'] as const;
-export type SourceProtocol = (typeof SOURCE_PROTOCOLS)[number];
+import {
+  MAX_UNIT_CHARS,
+  NAME_PATTERN,
+  NAME_RULE,
+  ORIGINS,
+  type Origin,
+  parseReadingTimestamp,
+  readingTimestampOutOfRange,
+  SOURCE_PROTOCOLS,
+  type SourceProtocol,
+} from './sensors.rules.js';
 
 /** A reading that passed validation, ready to be judged and stored. */
 export interface ValidReading {
@@ -21,9 +28,6 @@ export interface ValidReading {
 
 export type ParseResult = { ok: true; reading: ValidReading } | { ok: false; reason: string };
 
-/** Sensor ids and types become MQTT topic levels and Socket.IO room names: keep them plain. */
-export const NAME_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
-const MAX_FUTURE_MS = 24 * 3600_000;
 const MAX_PAYLOAD_BYTES = 64 * 1024;
 
 export interface ParseContext {
@@ -48,18 +52,22 @@ export function parseReading(payload: unknown, ctx: ParseContext, rawJson?: stri
 
   const sensorType = p.type ?? ctx.sensorType;
   if (typeof sensorType !== 'string' || !NAME_PATTERN.test(sensorType))
-    return fail('type must be 1-100 letters, digits or . _ : -');
+    return fail(`type must be ${NAME_RULE}`);
   const sensorId = p.sensor_id ?? ctx.sensorId;
   if (typeof sensorId !== 'string' || !NAME_PATTERN.test(sensorId))
-    return fail('sensor_id must be 1-100 letters, digits or . _ : -');
+    return fail(`sensor_id must be ${NAME_RULE}`);
 
   if (typeof p.value !== 'number' || !Number.isFinite(p.value)) return fail('value must be a finite number');
 
   const timestamp = parseTimestamp(p.ts ?? p.timestamp, ctx.receivedAt);
   if (typeof timestamp === 'string') return fail(timestamp);
 
-  if (p.unit !== undefined && p.unit !== null && (typeof p.unit !== 'string' || p.unit.length > 32))
-    return fail('unit must be a string of at most 32 characters');
+  if (
+    p.unit !== undefined &&
+    p.unit !== null &&
+    (typeof p.unit !== 'string' || p.unit.length > MAX_UNIT_CHARS)
+  )
+    return fail(`unit must be a string of at most ${MAX_UNIT_CHARS} characters`);
   const origin = p.origin ?? 'unknown';
   if (!ORIGINS.includes(origin as Origin)) return fail('origin must be edge, fog or cloud');
   const sourceProtocol = p.source_protocol ?? ctx.defaultProtocol;
@@ -99,22 +107,13 @@ export function parseMqttReading(topic: string, payload: Buffer, receivedAt: Dat
   return parseReading(json, { sensorType, sensorId, defaultProtocol: 'mqtt', receivedAt }, text);
 }
 
-/** Epoch seconds, epoch milliseconds or an ISO 8601 string; absent means "now". Returns a reason when refused. */
+/** `ts` (or `timestamp`) as Sensors reads one; absent means "now". Returns a reason when refused. */
 function parseTimestamp(input: unknown, receivedAt: Date): Date | string {
   if (input === undefined || input === null) return receivedAt;
-  let date: Date;
-  if (typeof input === 'number' && Number.isFinite(input)) {
-    // Below 1e11 an epoch can only be seconds (1e11 ms is 1973, 1e11 s is year 5138).
-    date = new Date(input < 1e11 ? input * 1000 : input);
-  } else if (typeof input === 'string' && /^\d{4}-\d{2}-\d{2}/.test(input)) {
-    date = new Date(input);
-  } else {
-    return 'ts must be epoch seconds, epoch milliseconds or an ISO 8601 date-time';
-  }
-  if (Number.isNaN(date.getTime())) return 'ts is not a valid date';
-  if (date.getTime() - receivedAt.getTime() > MAX_FUTURE_MS) return 'ts is more than a day in the future';
-  if (date.getUTCFullYear() < 2000) return 'ts is before the year 2000';
-  return date;
+  const date = parseReadingTimestamp(input);
+  if (typeof date === 'string') return `ts ${date}`;
+  const outOfRange = readingTimestampOutOfRange(date, receivedAt);
+  return outOfRange ? `ts ${outOfRange}` : date;
 }
 
 function fail(reason: string): ParseResult {

@@ -12,9 +12,9 @@ import { AppConfig } from '../config/app.config.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { parseMqttReading } from './reading.js';
 import { isDataError, type JudgedReading } from './reading-writer.js';
-import { SensorIngestService } from './sensor-ingest.service.js';
+import { SensorIngestService } from './services/sensor-ingest.service.js';
 import { sensorsConfig, type SensorsConfig } from './sensors.config.js';
-import { SensorsGateway } from './sensors.gateway.js';
+import { LiveStream } from './live-stream.js';
 
 export const READINGS_TOPIC = 'sensors/+/+';
 export const NODERED_STATUS_TOPIC = 'nodered/status';
@@ -55,27 +55,29 @@ export class SensorsMqttConsumer implements OnApplicationBootstrap, BeforeApplic
   private readonly idle: Array<() => void> = [];
   private acks: number[] = [];
 
-  constructor(
-    private readonly config: ConfigService,
-    @Inject(sensorsConfig.KEY) private readonly sensors: SensorsConfig,
-    private readonly ingest: SensorIngestService,
-    private readonly gateway: SensorsGateway,
-    private readonly metrics: IngestMetrics,
-  ) {}
-
   /**
    * Stable across restarts of one replica (the broker keeps its session), different between replicas: the
    * configured replica id, else host name and HTTP port (two processes on one host never share a port, and two
    * clients with one id would kick each other off the broker in a loop).
    */
-  get clientId(): string {
-    const app = this.config.getOrThrow<AppConfig>('app');
+  readonly clientId: string;
+  private readonly mqttUrl: string;
+
+  constructor(
+    config: ConfigService,
+    @Inject(sensorsConfig.KEY) private readonly sensors: SensorsConfig,
+    private readonly ingest: SensorIngestService,
+    private readonly liveStream: LiveStream,
+    private readonly metrics: IngestMetrics,
+  ) {
+    const app = config.getOrThrow<AppConfig>('app');
+    this.mqttUrl = app.mqttUrl;
     const replica =
-      this.sensors.mqtt.replicaId ??
+      sensors.mqtt.replicaId ??
       `${hostname()
         .replace(/[^A-Za-z0-9_-]/g, '')
         .slice(0, 40)}-${app.port}`;
-    return `${app.mqttClientPrefix}-sensors-${replica}`;
+    this.clientId = `${app.mqttClientPrefix}-sensors-${replica}`;
   }
 
   get connected(): boolean {
@@ -84,9 +86,8 @@ export class SensorsMqttConsumer implements OnApplicationBootstrap, BeforeApplic
 
   onApplicationBootstrap(): void {
     if (!this.sensors.mqtt.enabled) return;
-    const { mqttUrl } = this.config.getOrThrow<AppConfig>('app');
     const { shareGroup, sessionExpirySeconds, receiveMaximum } = this.sensors.mqtt;
-    const client = connect(mqttUrl, {
+    const client = connect(this.mqttUrl, {
       clientId: this.clientId,
       protocolVersion: 5,
       clean: false,
@@ -151,7 +152,7 @@ export class SensorsMqttConsumer implements OnApplicationBootstrap, BeforeApplic
       } catch {
         // a plain-text status is passed on as it is
       }
-      this.gateway.systemStatus({ topic, status, received_at: new Date().toISOString() });
+      this.liveStream.systemStatus({ topic, status, received_at: new Date().toISOString() });
     }
     done();
   }

@@ -27,11 +27,11 @@ import {
   LiveQueryDto,
 } from './dto/sensor-queries.dto.js';
 import { LiveReadings } from './live-readings.js';
-import { SensorIngestService } from './sensor-ingest.service.js';
+import { SensorIngestService } from './services/sensor-ingest.service.js';
 import { SensorsRateLimit } from './sensors.rate-limits.js';
 import { SensorsError, SensorsErrorCode } from './sensors.errors.js';
 import { SensorsMqttConsumer } from './sensors-mqtt.consumer.js';
-import { SensorsQueryService } from './sensors-query.service.js';
+import { SensorsQueryService } from './services/sensors-query.service.js';
 
 export const MAX_READINGS_PER_REQUEST = 1000;
 

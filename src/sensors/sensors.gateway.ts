@@ -1,50 +1,38 @@
-import { Logger } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
   OnGatewayConnection,
+  OnGatewayInit,
   SubscribeMessage,
   WebSocketGateway,
-  WebSocketServer,
 } from '@nestjs/websockets';
 import { SkipThrottle } from '@nestjs/throttler';
-import type { Namespace, Socket } from 'socket.io';
+import type { Socket } from 'socket.io';
 import { SocketAuthenticator } from '../auth/index.js';
-import { NAME_PATTERN } from './reading.js';
-import type {
-  AlertEvent,
-  SensorDataEvent,
-  SensorsServerEvents,
-  Subscriptions,
-  SubscriptionRequest,
-  SystemStatusEvent,
-} from './sensor-events.js';
+import { ALL_ROOM, LiveStream, sensorRoom, type SensorsNamespace, typeRoom } from './live-stream.js';
+import { NAME_PATTERN } from './sensors.rules.js';
+import type { SensorsServerEvents, Subscriptions, SubscriptionRequest } from './sensor-events.js';
 
-/** Every client starts here and gets everything until it subscribes to something narrower. */
-export const ALL_ROOM = 'sensors:all';
-export const sensorRoom = (sensorId: string) => `sensor:${sensorId}`;
-export const typeRoom = (sensorType: string) => `type:${sensorType}`;
 const MAX_SUBSCRIPTIONS = 200;
 
-type SensorsNamespace = Namespace<Record<string, never>, SensorsServerEvents>;
 type SensorsSocket = Socket<Record<string, never>, SensorsServerEvents>;
 
 /**
- * `/sensors`: the live stream. Authenticated at the handshake with the same JWT as HTTP. Rooms per sensor id and
- * per type; an event goes to the rooms of its sensor, of its type and to the catch-all room, and Socket.IO sends
- * it once per client even when the client is in several of them. Through the Redis adapter every replica's
- * clients see every replica's events.
+ * `/sensors`: the live stream. Authenticated at the handshake with the same JWT as HTTP. Clients choose their rooms
+ * (per sensor id and per type); the events come from `LiveStream`, which gets the namespace here. Through the
+ * Redis adapter every replica's clients see every replica's events.
  */
 // The global HTTP rate limiter cannot read a socket message (no response to set headers on).
 @SkipThrottle()
 @WebSocketGateway({ namespace: '/sensors' })
-export class SensorsGateway implements OnGatewayConnection {
-  private readonly logger = new Logger(SensorsGateway.name);
-  @WebSocketServer() namespace?: SensorsNamespace;
-
-  constructor(private readonly authenticator: SocketAuthenticator) {}
+export class SensorsGateway implements OnGatewayInit<SensorsNamespace>, OnGatewayConnection {
+  constructor(
+    private readonly authenticator: SocketAuthenticator,
+    private readonly stream: LiveStream,
+  ) {}
 
   afterInit(namespace: SensorsNamespace): void {
+    this.stream.attach(namespace);
     namespace.use((socket, next) => {
       this.authenticator
         .authenticate(socket as unknown as Socket)
@@ -99,24 +87,6 @@ export class SensorsGateway implements OnGatewayConnection {
   @SubscribeMessage('ping')
   ping(@ConnectedSocket() socket: SensorsSocket): void {
     socket.emit('pong', { ts: Date.now() });
-  }
-
-  sensorData(event: SensorDataEvent): void {
-    this.namespace
-      ?.to([ALL_ROOM, sensorRoom(event.sensor_id), typeRoom(event.sensor_type)])
-      .emit('sensor_data', event);
-  }
-
-  alert(event: AlertEvent): void {
-    this.namespace
-      ?.to([ALL_ROOM, sensorRoom(event.sensor_id), typeRoom(event.sensor_type)])
-      .emit('alert', event);
-  }
-
-  /** Everyone gets the system status, whatever they subscribed to. */
-  systemStatus(event: SystemStatusEvent): void {
-    this.namespace?.emit('system_status', event);
-    this.logger.debug(`system status from ${event.topic}`);
   }
 }
 

@@ -1,42 +1,31 @@
-import { BullModule } from '@nestjs/bull';
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { StatusRegistry } from '../common/status/status.registry.js';
 import { RateLimitRegistry } from '../common/throttling/rate-limits.js';
-import { sensorsConfig, type SensorsConfig } from './sensors.config.js';
-import { SensorsRateLimit } from './sensors.rate-limits.js';
 import { RetentionCron } from './crons/retention.cron.js';
 import { IngestMetrics } from './ingest-metrics.js';
-import { RetentionProcessor, SENSORS_QUEUE } from './jobs/retention.processor.js';
+import { RetentionProcessor } from './jobs/retention.processor.js';
 import { ReadingWriter } from './reading-writer.js';
-import { RetentionService } from './retention.service.js';
 import { SensorsController } from './sensors.controller.js';
-import { SensorsIngestModule } from './sensors-ingest.module.js';
+import { sensorsConfig, type SensorsConfig } from './sensors.config.js';
+import { SensorsGateway } from './sensors.gateway.js';
+import { SensorsRateLimit } from './sensors.rate-limits.js';
+import { SensorsCoreModule } from './sensors-core.module.js';
 import { SensorsMqttConsumer } from './sensors-mqtt.consumer.js';
-import { SensorsQueryService } from './sensors-query.service.js';
+import { SensorIngestService } from './services/sensor-ingest.service.js';
+import { ThresholdsService } from './services/thresholds.service.js';
 import { ThresholdsController } from './thresholds.controller.js';
-import { OpenWeatherClient } from './weather/openweather.client.js';
-import { WeatherController } from './weather/weather.controller.js';
-import { WeatherService } from './weather/weather.service.js';
+import { WeatherController } from './weather.controller.js';
 
 /**
- * IoT telemetry: MQTT and HTTP ingestion with batched writes, anomaly alerts, the `/sensors` live stream, queries,
- * OpenWeather comparison and retention. Other modules import SensorsIngestModule for
- * `SensorIngestService.ingestMany` (this module would bring the MQTT consumer and the retention worker along).
+ * IoT telemetry in the HTTP app: the routes, the `/sensors` live stream, the MQTT consumer, the retention worker and
+ * its daily cron, over SensorsCoreModule. Other modules import SensorsCoreModule for
+ * `SensorIngestService.ingestMany` (this module would bring a second consumer and worker along).
  */
 @Module({
-  imports: [SensorsIngestModule, BullModule.registerQueue({ name: SENSORS_QUEUE }), AuthModule],
+  imports: [SensorsCoreModule, AuthModule],
   controllers: [ThresholdsController, SensorsController, WeatherController],
-  providers: [
-    SensorsMqttConsumer,
-    SensorsQueryService,
-    OpenWeatherClient,
-    WeatherService,
-    RetentionService,
-    RetentionProcessor,
-    RetentionCron,
-  ],
-  exports: [SensorsIngestModule],
+  providers: [SensorsGateway, SensorsMqttConsumer, RetentionProcessor, RetentionCron],
 })
 export class SensorsModule implements OnModuleInit {
   constructor(
@@ -45,10 +34,14 @@ export class SensorsModule implements OnModuleInit {
     private readonly writer: ReadingWriter,
     private readonly consumer: SensorsMqttConsumer,
     private readonly rateLimits: RateLimitRegistry,
+    private readonly thresholds: ThresholdsService,
+    private readonly ingest: SensorIngestService,
     @Inject(sensorsConfig.KEY) private readonly config: SensorsConfig,
   ) {}
 
-  onModuleInit(): void {
+  /** Before the consumer connects (application bootstrap): the first readings are judged with what is stored. */
+  async onModuleInit(): Promise<void> {
+    await Promise.all([this.thresholds.startReloading(), this.ingest.preloadPreviousValues()]);
     this.rateLimits.register(SensorsRateLimit.HTTP_INGEST, {
       limit: this.config.httpIngestPerMinute,
       windowMs: 60_000,

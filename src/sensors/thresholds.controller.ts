@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiParam, ApiResponse, ApiT
 import { Roles, CurrentUser, type AuthUser, Role } from '../auth/index.js';
 import { ErrorBody } from '../common/errors/error-body.js';
 import { EffectiveThresholdsDto, ThresholdsDto, ThresholdsListDto } from './dto/thresholds.dto.js';
-import { NAME_PATTERN } from './reading.js';
+import { NAME_PATTERN } from './sensors.rules.js';
 import { SensorsError, SensorsErrorCode } from './sensors.errors.js';
-import { type EffectiveThresholds, ThresholdsService } from './thresholds.service.js';
+import { type EffectiveThresholds, ThresholdsService } from './services/thresholds.service.js';
 
 /** Anomaly thresholds: per type and per sensor overrides of the configured defaults. Admins only. */
 @ApiTags('sensors')

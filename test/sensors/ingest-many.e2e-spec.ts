@@ -15,11 +15,11 @@ async function ingestMany(payloads: unknown[]): Promise<unknown> {
     import 'reflect-metadata';
     import { NestFactory } from '@nestjs/core';
     const { CoreModule } = await import(${JSON.stringify(dist('core.module.js'))});
-    const { SensorsModule } = await import(${JSON.stringify(dist('sensors/sensors.module.js'))});
-    const { SensorIngestService } = await import(${JSON.stringify(dist('sensors/sensor-ingest.service.js'))});
+    const { SensorsCoreModule } = await import(${JSON.stringify(dist('sensors/sensors-core.module.js'))});
+    const { SensorIngestService } = await import(${JSON.stringify(dist('sensors/index.js'))});
     const { Module } = await import('@nestjs/common');
     class Host {}
-    Module({ imports: [CoreModule, SensorsModule] })(Host);
+    Module({ imports: [CoreModule, SensorsCoreModule] })(Host);
     const app = await NestFactory.createApplicationContext(Host, { logger: ['error'] });
     const results = await app.get(SensorIngestService).ingestMany(JSON.parse(process.argv[1]), 'http');
     await app.close();

@@ -1,12 +1,21 @@
-import { NAME_PATTERN, ORIGINS, SOURCE_PROTOCOLS } from '../../sensors/reading.js';
+import {
+  MAX_UNIT_CHARS,
+  NAME_PATTERN,
+  NAME_RULE,
+  ORIGINS,
+  parseReadingTimestamp,
+  readingTimestampOutOfRange,
+  SOURCE_PROTOCOLS,
+} from '../../sensors/index.js';
 import type { RowProblem } from '../entities/staging-row.entity.js';
 import { missingRequired, RowValues } from './job-kind.js';
 
-/** The rows of a `sensor_readings` file: columns and row checks, pure (the kind adds the loader). */
+/**
+ * The rows of a `sensor_readings` file: columns and row checks, pure (the kind adds the loader). The field rules
+ * are Sensors' own (`sensors/sensors.rules.ts`); what is CSV's is reading them from text.
+ */
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const MAX_FUTURE_MS = 24 * 3600_000;
-const MAX_UNIT_CHARS = 32;
 
 export const SENSOR_READING_COLUMNS = [
   {
@@ -19,13 +28,13 @@ export const SENSOR_READING_COLUMNS = [
     name: 'sensor_type',
     aliases: ['type', 'sensortype', 'measurement', 'metric'],
     required: true,
-    description: 'e.g. temperature, humidity (1-100 letters, digits or . _ : -)',
+    description: `e.g. temperature, humidity (${NAME_RULE})`,
   },
   {
     name: 'sensor_id',
     aliases: ['sensor', 'sensorid', 'device', 'device_id', 'deviceid'],
     required: true,
-    description: 'Sensor identifier (1-100 letters, digits or . _ : -)',
+    description: `Sensor identifier (${NAME_RULE})`,
   },
   {
     name: 'value',
@@ -33,7 +42,12 @@ export const SENSOR_READING_COLUMNS = [
     required: true,
     description: 'A finite number',
   },
-  { name: 'unit', aliases: ['units', 'uom'], required: false, description: 'At most 32 characters' },
+  {
+    name: 'unit',
+    aliases: ['units', 'uom'],
+    required: false,
+    description: `At most ${MAX_UNIT_CHARS} characters`,
+  },
   {
     name: 'origin',
     aliases: ['tier', 'layer'],
@@ -49,23 +63,11 @@ export const SENSOR_READING_COLUMNS = [
 ] as const;
 
 /**
- * A CSV timestamp as Sensors reads one: epoch seconds or milliseconds, or an ISO 8601 date-time (a date-time
- * without a zone is taken as UTC). Returns the reason when it is not one.
+ * A CSV timestamp as Sensors reads one: epoch seconds or milliseconds (numeric text), or an ISO 8601 date-time (a
+ * date-time without a zone is taken as UTC). Returns the reason when it is not one.
  */
 export function parseReadingTime(text: string): Date | string {
-  let date: Date;
-  if (NUMBER.test(text)) {
-    const n = Number(text);
-    // Below 1e11 an epoch can only be seconds (1e11 ms is 1973, 1e11 s is year 5138).
-    date = new Date(n < 1e11 ? n * 1000 : n);
-  } else if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
-    const iso = text.replace(' ', 'T');
-    const zoned = /T.*([zZ]|[+-]\d{2}:?\d{2})$/.test(iso) || !iso.includes('T');
-    date = new Date(zoned ? iso : `${iso}Z`);
-  } else {
-    return 'must be epoch seconds, epoch milliseconds or an ISO 8601 date-time';
-  }
-  return Number.isNaN(date.getTime()) ? 'is not a valid date' : date;
+  return parseReadingTimestamp(NUMBER.test(text) ? Number(text) : text);
 }
 
 /** The problems of one row, with the rules of Sensors' ingestion (which refuses such a reading). */
@@ -76,15 +78,13 @@ export function sensorReadingProblems(row: RowValues): RowProblem[] {
   const ts = row.timestamp;
   if (ts !== null) {
     const date = parseReadingTime(ts);
+    const outOfRange = date instanceof Date && readingTimestampOutOfRange(date, new Date());
     if (typeof date === 'string') problem('INVALID_TIMESTAMP', 'timestamp', date);
-    else if (date.getUTCFullYear() < 2000) problem('TIMESTAMP_OUT_OF_RANGE', 'timestamp', 'is before 2000');
-    else if (date.getTime() - Date.now() > MAX_FUTURE_MS)
-      problem('TIMESTAMP_OUT_OF_RANGE', 'timestamp', 'is more than a day in the future');
+    else if (outOfRange) problem('TIMESTAMP_OUT_OF_RANGE', 'timestamp', outOfRange);
   }
   for (const field of ['sensor_type', 'sensor_id']) {
     const name = row[field];
-    if (name !== null && !NAME_PATTERN.test(name))
-      problem('INVALID_NAME', field, 'must be 1-100 letters, digits or . _ : -');
+    if (name !== null && !NAME_PATTERN.test(name)) problem('INVALID_NAME', field, `must be ${NAME_RULE}`);
   }
   if (row.value !== null && !(NUMBER.test(row.value) && Number.isFinite(Number(row.value))))
     problem('INVALID_NUMBER', 'value', 'must be a finite number');

@@ -1,6 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import type { ClientBase } from 'pg';
-import { SensorIngestService } from '../../sensors/sensor-ingest.service.js';
+import { SensorIngestService } from '../../sensors/index.js';
 import type { RowProblem } from '../entities/staging-row.entity.js';
 import { JobKind, RowValues, SetCheck } from './job-kind.js';
 import { parseReadingTime, SENSOR_READING_COLUMNS, sensorReadingProblems } from './sensor-reading-rows.js';

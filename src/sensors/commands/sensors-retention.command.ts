@@ -1,5 +1,5 @@
 import { Command, CommandRunner } from 'nest-commander';
-import { RetentionService } from '../retention.service.js';
+import { RetentionService } from '../services/retention.service.js';
 
 /** The retention sweep, now (the daily job does the same). */
 @Command({

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { NAME_PATTERN } from '../reading.js';
+import { NAME_PATTERN } from '../sensors.rules.js';
 
 export const BUCKETS = ['1m', '5m', '15m', '1h', '1d'] as const;
 export type Bucket = (typeof BUCKETS)[number];

@@ -1,18 +1,14 @@
-import { Process, Processor } from '@nestjs/bull';
-import type { Job } from 'bull';
-import { runWithRequestId, type WithRequestId } from '../../common/context/request-context.js';
-import { RetentionResult, RetentionService } from '../retention.service.js';
-
-export const SENSORS_QUEUE = 'sensors';
-export const RETENTION_JOB = 'retention';
+import { OnJob, QueueWorker } from '../../common/queue/queue-worker.decorators.js';
+import { SENSORS_QUEUE, SensorsJob } from '../sensors.queue.js';
+import { RetentionResult, RetentionService } from '../services/retention.service.js';
 
 /** Runs the retention sweep that the daily cron enqueues. */
-@Processor(SENSORS_QUEUE)
+@QueueWorker(SENSORS_QUEUE)
 export class RetentionProcessor {
   constructor(private readonly retention: RetentionService) {}
 
-  @Process(RETENTION_JOB)
-  handle(job: Job<WithRequestId>): Promise<RetentionResult> {
-    return runWithRequestId(job.data.requestId, () => this.retention.purge());
+  @OnJob(SENSORS_QUEUE, SensorsJob.RETENTION)
+  handle(): Promise<RetentionResult> {
+    return this.retention.purge();
   }
 }

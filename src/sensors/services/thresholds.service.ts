@@ -1,10 +1,10 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { Thresholds } from './anomaly-detector.js';
-import { SensorThreshold, type ThresholdScope } from './entities/sensor-threshold.entity.js';
-import { sensorsConfig, type SensorsConfig } from './sensors.config.js';
-import { SensorsError, SensorsErrorCode } from './sensors.errors.js';
+import type { Thresholds } from '../anomaly-detector.js';
+import { SensorThreshold, type ThresholdScope } from '../entities/sensor-threshold.entity.js';
+import { sensorsConfig, type SensorsConfig } from '../sensors.config.js';
+import { SensorsError, SensorsErrorCode } from '../sensors.errors.js';
 
 /** Where an effective threshold comes from, most specific first. */
 export type ThresholdSource = 'sensor' | 'type' | 'config';
@@ -19,10 +19,12 @@ const RELOAD_MS = 5000;
 /**
  * The thresholds the anomaly detector uses: per-sensor overrides, then per-type overrides (both set by admins
  * through the API, stored in `sensor_thresholds`), then the configuration (built-in defaults merged with
- * `SENSORS_THRESHOLDS`). Held in memory for the hot path and reloaded periodically.
+ * `SENSORS_THRESHOLDS`). Held in memory for the hot path and reloaded periodically once the HTTP app starts it
+ * (`startReloading`); until then only the configuration applies (the CLI, which never judges a reading, never
+ * reads the table, so it runs on a database not yet migrated).
  */
 @Injectable()
-export class ThresholdsService implements OnModuleInit, OnModuleDestroy {
+export class ThresholdsService implements OnModuleDestroy {
   private readonly logger = new Logger(ThresholdsService.name);
   private bySensor = new Map<string, Thresholds>();
   private byType = new Map<string, Thresholds>();
@@ -33,7 +35,8 @@ export class ThresholdsService implements OnModuleInit, OnModuleDestroy {
     @Inject(sensorsConfig.KEY) private readonly config: SensorsConfig,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  /** Loads the overrides now, then every few seconds. */
+  async startReloading(): Promise<void> {
     await this.reload();
     this.reloadTimer = setInterval(() => {
       this.reload().catch((e: Error) => this.logger.warn(`Reloading thresholds failed: ${e.message}`));

@@ -1,4 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+
+export class CityQueryDto {
+  @ApiProperty({ example: 'London' })
+  @IsString()
+  @Length(1, 100)
+  city: string;
+}
 
 export class WeatherDto {
   @ApiProperty({ example: 'London' }) city: string;

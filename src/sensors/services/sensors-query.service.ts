@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Bucket } from './dto/sensor-queries.dto.js';
-import { SensorsError, SensorsErrorCode } from './sensors.errors.js';
+import type { Bucket } from '../dto/sensor-queries.dto.js';
+import { SensorsError, SensorsErrorCode } from '../sensors.errors.js';
 
 export interface ReadingRow {
   sensor_id: string;

@@ -1,23 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOperation,
-  ApiProperty,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
-import { ErrorBody } from '../../common/errors/error-body.js';
-import { WeatherComparisonDto, WeatherDto } from './weather.dto.js';
-import { WeatherService } from './weather.service.js';
-
-export class CityQueryDto {
-  @ApiProperty({ example: 'London' })
-  @IsString()
-  @Length(1, 100)
-  city: string;
-}
+import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorBody } from '../common/errors/error-body.js';
+import { CityQueryDto, WeatherComparisonDto, WeatherDto } from './dto/weather.dto.js';
+import { WeatherService } from './services/weather.service.js';
 
 @ApiTags('sensors')
 @ApiBearerAuth()

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { sensorsConfig, type SensorsConfig } from './sensors.config.js';
+import { sensorsConfig, type SensorsConfig } from '../sensors.config.js';
 
 export interface RetentionResult {
   cutoff: string | null;

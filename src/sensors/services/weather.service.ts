@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { compareWeather, METRICS, type Metric } from './weather-comparison.js';
-import { OpenWeatherClient } from './openweather.client.js';
+import { compareWeather, METRICS, type Metric } from '../weather/weather-comparison.js';
+import { OpenWeatherClient } from '../weather/openweather.client.js';
 
 /** Local readings of the last hour are compared with the official current weather. */
 const LOCAL_WINDOW_MINUTES = 60;

@@ -1,14 +1,15 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { detectAnomaly } from './anomaly-detector.js';
-import { IngestMetrics } from './ingest-metrics.js';
-import { LiveReadings } from './live-readings.js';
-import { parseReading, type SourceProtocol, type ValidReading } from './reading.js';
-import { JudgedReading, ReadingWriter, type WriteCallback } from './reading-writer.js';
-import type { SensorDataEvent } from './sensor-events.js';
-import { SensorsError, SensorsErrorCode } from './sensors.errors.js';
-import { SensorsGateway } from './sensors.gateway.js';
+import { detectAnomaly } from '../anomaly-detector.js';
+import { IngestMetrics } from '../ingest-metrics.js';
+import { LiveReadings } from '../live-readings.js';
+import type { SourceProtocol } from '../sensors.rules.js';
+import { parseReading, type ValidReading } from '../reading.js';
+import { JudgedReading, ReadingWriter, type WriteCallback } from '../reading-writer.js';
+import type { SensorDataEvent } from '../sensor-events.js';
+import { SensorsError, SensorsErrorCode } from '../sensors.errors.js';
+import { LiveStream } from '../live-stream.js';
 import { ThresholdsService } from './thresholds.service.js';
 
 /** What happened to one item of `ingestMany`. */
@@ -30,7 +31,7 @@ const PRELOADED_SENSORS = 100_000;
  * (`sensor_data`, `alert`) and the in-memory latest values. Exported by the module.
  */
 @Injectable()
-export class SensorIngestService implements OnModuleInit {
+export class SensorIngestService {
   private readonly logger = new Logger(SensorIngestService.name);
   /** Previous value per sensor, in arrival order on this replica. */
   private readonly previous = new Map<string, number>();
@@ -38,13 +39,14 @@ export class SensorIngestService implements OnModuleInit {
   constructor(
     private readonly writer: ReadingWriter,
     private readonly thresholds: ThresholdsService,
-    private readonly gateway: SensorsGateway,
+    private readonly liveStream: LiveStream,
     private readonly live: LiveReadings,
     private readonly metrics: IngestMetrics,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  /** Called by the HTTP app at start-up, so the first reading of a known sensor is judged against its last. */
+  async preloadPreviousValues(): Promise<void> {
     const rows = (await this.dataSource.query(
       `SELECT sensor_id, sensor_type, last_value FROM sensors ORDER BY last_timestamp DESC LIMIT $1`,
       [PRELOADED_SENSORS],
@@ -151,10 +153,10 @@ export class SensorIngestService implements OnModuleInit {
       reported_anomaly: r.reportedAnomaly,
     };
     this.live.update(event);
-    this.gateway.sensorData(event);
+    this.liveStream.sensorData(event);
     if (verdict.anomaly && verdict.severity && verdict.message) {
       this.metrics.anomalies += 1;
-      this.gateway.alert({
+      this.liveStream.alert({
         sensor_id: r.sensorId,
         sensor_type: r.sensorType,
         value: r.value,

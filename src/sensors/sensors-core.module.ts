@@ -1,0 +1,45 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SENSORS_ENTITIES } from './entities/index.js';
+import { IngestMetrics } from './ingest-metrics.js';
+import { LiveReadings } from './live-readings.js';
+import { LiveStream } from './live-stream.js';
+import { ReadingWriter } from './reading-writer.js';
+import { SENSORS_QUEUE, SensorsQueue } from './sensors.queue.js';
+import { RetentionService } from './services/retention.service.js';
+import { SensorIngestService } from './services/sensor-ingest.service.js';
+import { SensorsQueryService } from './services/sensors-query.service.js';
+import { ThresholdsService } from './services/thresholds.service.js';
+import { WeatherService } from './services/weather.service.js';
+import { OpenWeatherClient } from './weather/openweather.client.js';
+
+const PROVIDERS = [
+  IngestMetrics,
+  ReadingWriter,
+  ThresholdsService,
+  LiveReadings,
+  LiveStream,
+  SensorIngestService,
+  SensorsQueryService,
+  RetentionService,
+  OpenWeatherClient,
+  WeatherService,
+  SensorsQueue,
+];
+
+/**
+ * Sensors' services, repositories and adapters, without any transport, worker or cron: imported by the HTTP app
+ * (SensorsModule), the CLI (SensorsCliModule) and other modules (`SensorIngestService.ingestMany`). Nothing here
+ * reads a table at start-up, so the CLI can run `migrate` on an empty database: the HTTP app's SensorsModule loads
+ * the thresholds and the sensors' previous values.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature(SENSORS_ENTITIES),
+    BullModule.registerQueue({ name: SENSORS_QUEUE.name }),
+  ],
+  providers: PROVIDERS,
+  exports: PROVIDERS,
+})
+export class SensorsCoreModule {}
