@@ -11,7 +11,7 @@ import { CoreModule } from './core.module.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/index.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
-import { SpeciesModule, SpeciesWorkerModule } from './species/index.js';
+import { SpeciesModule } from './species/index.js';
 import { ScansModule } from './scans/index.js';
 import { SensorsModule } from './sensors/index.js';
 
@@ -26,7 +26,6 @@ import { SensorsModule } from './sensors/index.js';
     RealtimeModule,
     CloudcastingModule,
     SpeciesModule,
-    SpeciesWorkerModule,
     JobsModule,
     ScansModule,
     SensorsModule,

@@ -5,16 +5,14 @@ import { CoreModule } from '../core.module.js';
 import { JobsCliModule } from '../jobs/index.js';
 import { SensorsRetentionCommand, SensorsSimulateCommand, RetentionService } from '../sensors/index.js';
 import { MigrateCommand } from './migrate.command.js';
-import { RefreshObisDataCommand, SpeciesDemoSeedCommand, SpeciesModule } from '../species/index.js';
+import { SpeciesCliModule } from '../species/index.js';
 import { AccountsRotateKeyCommand, ScansRunCommand, ScansCoreModule } from '../scans/index.js';
 
 /** The modules and commands of `npm run cli -- <command>`. */
 @Module({
-  imports: [CoreModule, AuthModule, CloudcastingCliModule, SpeciesModule, ScansCoreModule, JobsCliModule],
+  imports: [CoreModule, AuthModule, CloudcastingCliModule, SpeciesCliModule, ScansCoreModule, JobsCliModule],
   providers: [
     MigrateCommand,
-    RefreshObisDataCommand,
-    SpeciesDemoSeedCommand,
     ScansRunCommand,
     AccountsRotateKeyCommand,
     // Sensors: the commands need the MQTT publisher and the database, not the whole module (no consumer)

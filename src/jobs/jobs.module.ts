@@ -7,7 +7,7 @@ import { StatusRegistry } from '../common/status/status.registry.js';
 import { AppConfig } from '../config/app.config.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { SensorsIngestModule } from '../sensors/index.js';
-import { SpeciesModule } from '../species/index.js';
+import { SpeciesCoreModule } from '../species/index.js';
 import { JobsListCommand } from './commands/jobs-list.command.js';
 import { JobsUploadCommand } from './commands/jobs-upload.command.js';
 import { Contact } from './contacts/contact.entity.js';
@@ -65,7 +65,7 @@ const IMPORTS = [
   TypeOrmModule.forFeature([Job, StagingRow, JobIssue, Contact]),
   jobsQueue,
   AuthModule,
-  SpeciesModule,
+  SpeciesCoreModule,
 ];
 
 /**
