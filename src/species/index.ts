@@ -5,7 +5,7 @@ export { SpeciesCliModule } from './species-cli.module.js';
 export { ObservationsService } from './services/observations.service.js';
 export { Sex } from './entities/sex.js';
 export {
-  inRange,
+  inObservationRange,
   isDepthRangeInverted,
   isObservationDatetime,
   OBSERVATION_MAX_LENGTHS,

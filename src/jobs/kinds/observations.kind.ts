@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientBase } from 'pg';
 import {
-  inRange,
+  inObservationRange,
   isDepthRangeInverted,
   isObservationDatetime,
   OBSERVATION_MAX_LENGTHS,
@@ -174,7 +174,7 @@ export class ObservationsKind implements JobKind {
       if (text === null) continue;
       const n = Number(text);
       if (!NUMBER.test(text) || !Number.isFinite(n)) problem('INVALID_NUMBER', field, 'must be a number');
-      else if (!inRange(n, range))
+      else if (!inObservationRange(n, range))
         problem('OUT_OF_RANGE', field, `must be between ${range.min} and ${range.max}${range.unit}`);
       else numbers[field] = n;
     }

@@ -25,7 +25,7 @@ import { PageQueryDto } from '../../common/pagination/pagination.js';
 import { ValidationStatus } from '../entities/observation.entity.js';
 import { Sex } from '../entities/sex.js';
 import {
-  inRange,
+  inObservationRange,
   OBSERVATION_DATETIME_FORMAT,
   OBSERVATION_MAX_LENGTHS,
   OBSERVATION_RANGES,
@@ -45,8 +45,8 @@ function IsLngLat(): PropertyDecorator {
           Array.isArray(value) &&
           value.length === 2 &&
           value.every((n) => typeof n === 'number' && Number.isFinite(n)) &&
-          inRange(value[0] as number, longitude) &&
-          inRange(value[1] as number, latitude),
+          inObservationRange(value[0] as number, longitude) &&
+          inObservationRange(value[1] as number, latitude),
         defaultMessage: (args?: ValidationArguments) =>
           `${args?.property ?? 'coordinates'} must be [lng, lat] with lng between ${longitude.min} and ${longitude.max} and lat between ${latitude.min} and ${latitude.max}`,
       },

@@ -40,7 +40,7 @@ export function isObservationDatetime(value: string): boolean {
   return isISO8601(value, OBSERVATION_DATETIME_FORMAT);
 }
 
-export function inRange(value: number, range: ObservationRange): boolean {
+export function inObservationRange(value: number, range: ObservationRange): boolean {
   return value >= range.min && value <= range.max;
 }
 
