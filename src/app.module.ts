@@ -11,7 +11,7 @@ import { CoreModule } from './core.module.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
-import { SpeciesModule, SpeciesWorkerModule } from './species/index.js';
+import { SpeciesModule } from './species/species.module.js';
 import { ScansModule } from './scans/scans.module.js';
 import { SensorsModule } from './sensors/sensors.module.js';
 
@@ -26,7 +26,6 @@ import { SensorsModule } from './sensors/sensors.module.js';
     RealtimeModule,
     CloudcastingModule,
     SpeciesModule,
-    SpeciesWorkerModule,
     JobsModule,
     ScansModule,
     SensorsModule,

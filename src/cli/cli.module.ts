@@ -5,7 +5,7 @@ import { CoreModule } from '../core.module.js';
 import { JobsCliModule } from '../jobs/jobs-cli.module.js';
 import { SensorsCliModule } from '../sensors/sensors-cli.module.js';
 import { MigrateCommand } from './migrate.command.js';
-import { RefreshObisDataCommand, SpeciesDemoSeedCommand, SpeciesModule } from '../species/index.js';
+import { SpeciesCliModule } from '../species/species-cli.module.js';
 import { ScansCliModule } from '../scans/scans-cli.module.js';
 
 /** The modules and commands of `npm run cli -- <command>`: each module's CLI module brings its own commands. */
@@ -14,11 +14,11 @@ import { ScansCliModule } from '../scans/scans-cli.module.js';
     CoreModule,
     AuthCliModule,
     CloudcastingCliModule,
-    SpeciesModule,
+    SpeciesCliModule,
     ScansCliModule,
     JobsCliModule,
     SensorsCliModule,
   ],
-  providers: [MigrateCommand, RefreshObisDataCommand, SpeciesDemoSeedCommand],
+  providers: [MigrateCommand],
 })
 export class CliModule {}

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
-import { SpeciesModule } from '../species/index.js';
+import { SpeciesCoreModule } from '../species/species-core.module.js';
 import { JobsListCommand } from './commands/jobs-list.command.js';
 import { JobsUploadCommand } from './commands/jobs-upload.command.js';
 import { JobsCoreModule } from './jobs-core.module.js';
@@ -11,7 +11,7 @@ import { JobsCoreModule } from './jobs-core.module.js';
  * database; a command never loads a job.
  */
 @Module({
-  imports: [JobsCoreModule.withTargets(SpeciesModule), AuthModule],
+  imports: [JobsCoreModule.withTargets(SpeciesCoreModule), AuthModule],
   providers: [JobsUploadCommand, JobsListCommand],
 })
 export class JobsCliModule {}

@@ -1,6 +1,15 @@
-/** Species' public surface: everything another module (or the app and CLI roots) may use. */
-export { SpeciesModule } from './species.module.js';
-export { SpeciesWorkerModule } from './species-worker.module.js';
-export { ObservationsService } from './observations/observations.service.js';
-export { RefreshObisDataCommand } from './commands/refresh-obis-data.command.js';
-export { SpeciesDemoSeedCommand } from './demo/species-demo-seed.command.js';
+/**
+ * What Species shares with other modules: observations and their limits (wiring: `species.module.ts`,
+ * `species-core.module.ts`, `species-cli.module.ts`).
+ */
+export { ObservationsService } from './services/observations.service.js';
+export { Sex } from './entities/sex.js';
+export {
+  inObservationRange,
+  isDepthRangeInverted,
+  isObservationDatetime,
+  OBSERVATION_MAX_LENGTHS,
+  OBSERVATION_RANGES,
+  OBSERVATION_SEXES,
+  type ObservationRange,
+} from './rules/observation-limits.js';

@@ -1,48 +1,26 @@
-import { BullModule } from '@nestjs/bull';
 import { Module, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthModule } from '../auth/auth.module.js';
 import { StatusRegistry } from '../common/status/status.registry.js';
-import { SPECIES_ENTITIES } from './entities/index.js';
-import { CuratedObservationWriter } from './etl/curated-observation.writer.js';
-import { EtlController } from './etl/etl.controller.js';
-import { SPECIES_ETL_QUEUE } from './etl/etl.queue.js';
-import { EtlService } from './etl/etl.service.js';
-import { ObisClient } from './etl/obis.client.js';
-import { VernacularNamesService } from './etl/vernacular-names.service.js';
-import { WormsClient } from './etl/worms.client.js';
-import { MapController } from './map/map.controller.js';
-import { MapService } from './map/map.service.js';
-import { ObservationsController } from './observations/observations.controller.js';
-import { ObservationsService } from './observations/observations.service.js';
-import { ProfilesController } from './observations/profiles.controller.js';
-import { CuratedSearchService } from './search/curated-search.service.js';
-import { SpeciesController } from './search/species.controller.js';
+import { EtlCron } from './crons/etl.cron.js';
+import { EtlController } from './etl.controller.js';
+import { EtlProcessor } from './jobs/etl.processor.js';
+import { MapController } from './map.controller.js';
+import { ObservationsController } from './observations.controller.js';
+import { ProfilesController } from './profiles.controller.js';
+import { SpeciesCoreModule } from './species-core.module.js';
+import { SpeciesController } from './species.controller.js';
 
 /**
- * Marine species: OBIS occurrences enriched with WoRMS names (ETL), spatial search, users' sightings and the map.
- * Used by the HTTP app and the CLI; the queue worker and the crons live in SpeciesWorkerModule, which only the
- * HTTP app loads. Other modules use `ObservationsService` (e.g. `createMany`).
+ * Species in the HTTP app: the routes, the ETL worker, the scheduled loads and the module's line of
+ * `GET /api/v1/status`. The core is re-exported, so a module importing this one gets `ObservationsService` too.
  */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature(SPECIES_ENTITIES),
-    BullModule.registerQueue({ name: SPECIES_ETL_QUEUE }),
-    AuthModule,
-  ],
+  imports: [SpeciesCoreModule, AuthModule],
   controllers: [SpeciesController, EtlController, ObservationsController, MapController, ProfilesController],
-  providers: [
-    ObisClient,
-    WormsClient,
-    VernacularNamesService,
-    CuratedObservationWriter,
-    EtlService,
-    CuratedSearchService,
-    ObservationsService,
-    MapService,
-  ],
-  exports: [ObservationsService, EtlService, CuratedObservationWriter, BullModule],
+  providers: [EtlProcessor, EtlCron],
+  exports: [SpeciesCoreModule],
 })
 export class SpeciesModule implements OnModuleInit {
   constructor(

@@ -11,10 +11,11 @@ const execFileP = promisify(execFile);
  */
 const REPLICAS = `
   import Bull from 'bull';
-  import { EtlCrons } from '${resolve('dist/src/species/crons/etl.crons.js')}';
+  import { EtlCron } from '${resolve('dist/src/species/crons/etl.cron.js')}';
+  import { SpeciesQueue } from '${resolve('dist/src/species/species.queue.js')}';
   const config = { cron: { enabled: false } };
   const queues = [0, 1].map(() => new Bull('species-etl', process.env.REDIS_URL, { prefix: 'terrawatch' }));
-  const replicas = queues.map((q) => new EtlCrons({}, q, config));
+  const replicas = queues.map((q) => new EtlCron({}, new SpeciesQueue(q), config));
   const at = new Date('2030-01-01T04:00:00.000Z');
   await Promise.all([replicas[0].tick('full', at), replicas[1].tick('full', new Date(at.getTime() + 800))]);
   await replicas[0].tick('incremental', at);

@@ -7,18 +7,18 @@ import { createUser } from '../helpers/users.js';
 const execFileP = promisify(execFile);
 
 /**
- * What another module (the Jobs bulk loader) gets: SpeciesModule's exported service, resolved from a host module the
- * way a Nest module importing SpeciesModule would, in the built code (as production runs it) against the real
+ * What another module (the Jobs bulk loader) gets: SpeciesCoreModule's exported service, resolved from a host module
+ * the way a Nest module importing SpeciesCoreModule would, in the built code (as production runs it) against the real
  * database. Prints the result of `createMany` as JSON.
  */
 const HOST = `
   import { Module } from '@nestjs/common';
   import { NestFactory } from '@nestjs/core';
   import { CoreModule } from '${resolve('dist/src/core.module.js')}';
-  import { SpeciesModule } from '${resolve('dist/src/species/species.module.js')}';
-  import { ObservationsService } from '${resolve('dist/src/species/observations/observations.service.js')}';
+  import { ObservationsService } from '${resolve('dist/src/species/index.js')}';
+  import { SpeciesCoreModule } from '${resolve('dist/src/species/species-core.module.js')}';
   class Host {}
-  Module({ imports: [CoreModule, SpeciesModule] })(Host);
+  Module({ imports: [CoreModule, SpeciesCoreModule] })(Host);
   const context = await NestFactory.createApplicationContext(Host, { logger: false });
   const service = context.get(ObservationsService);
   const [owner, inputs, refs] = JSON.parse(process.argv[1]);

@@ -1,33 +1,40 @@
 import { Injectable } from '@nestjs/common';
-import { isISO8601 } from 'class-validator';
 import type { ClientBase } from 'pg';
-import { Sex } from '../../species/entities/sex.js';
-import { ObservationsService } from '../../species/observations/observations.service.js';
+import {
+  inObservationRange,
+  isDepthRangeInverted,
+  isObservationDatetime,
+  OBSERVATION_MAX_LENGTHS,
+  OBSERVATION_RANGES,
+  OBSERVATION_SEXES,
+  ObservationsService,
+  type ObservationRange,
+} from '../../species/index.js';
 import type { RowProblem } from '../entities/staging-row.entity.js';
 import { JobKind, missingRequired, RowValues, SetCheck } from './job-kind.js';
 import { loadInChunks, refuseRows } from './target-loader.js';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const SEXES: readonly string[] = Object.values(Sex);
 /** Observations handed to `createMany` per call. */
 const LOAD_CHUNK = 1000;
 
-/** The numeric columns and their ranges, as Species' API accepts them. */
-const RANGES: Record<string, { min: number; max: number; unit: string }> = {
-  latitude: { min: -90, max: 90, unit: '°' },
-  longitude: { min: -180, max: 180, unit: '°' },
-  depth_min: { min: 0, max: 11000, unit: ' m' },
-  depth_max: { min: 0, max: 11000, unit: ' m' },
-  bathymetry: { min: -11000, max: 11000, unit: ' m' },
-  temperature: { min: -5, max: 50, unit: ' °C' },
-  visibility: { min: 0, max: 1000, unit: ' m' },
+/** The numeric columns and their ranges: Species' limits, under the file's column names. */
+const RANGES: Record<string, ObservationRange> = {
+  latitude: OBSERVATION_RANGES.latitude,
+  longitude: OBSERVATION_RANGES.longitude,
+  depth_min: OBSERVATION_RANGES.depthMin,
+  depth_max: OBSERVATION_RANGES.depthMax,
+  bathymetry: OBSERVATION_RANGES.bathymetry,
+  temperature: OBSERVATION_RANGES.temperature,
+  visibility: OBSERVATION_RANGES.visibility,
 };
 const MAX_CHARS: Record<string, number> = {
-  species_name: 200,
-  common_name: 200,
-  location_name: 300,
-  notes: 5000,
+  species_name: OBSERVATION_MAX_LENGTHS.speciesName,
+  common_name: OBSERVATION_MAX_LENGTHS.commonName,
+  location_name: OBSERVATION_MAX_LENGTHS.locationName,
+  notes: OBSERVATION_MAX_LENGTHS.notes,
 };
+const span = (range: ObservationRange) => `${range.min} to ${range.max}`;
 
 /** Exact repeats within the file (same values): such a row is loaded once. */
 const DUPLICATE_OBSERVATION: SetCheck = {
@@ -63,25 +70,25 @@ export class ObservationsKind implements JobKind {
       name: 'species_name',
       aliases: ['species', 'scientific_name', 'scientificname', 'taxon'],
       required: true,
-      description: 'Scientific name, at most 200 characters',
+      description: `Scientific name, at most ${MAX_CHARS.species_name} characters`,
     },
     {
       name: 'common_name',
       aliases: ['common', 'vernacular_name', 'vernacularname'],
       required: false,
-      description: 'At most 200 characters',
+      description: `At most ${MAX_CHARS.common_name} characters`,
     },
     {
       name: 'latitude',
       aliases: ['lat', 'decimal_latitude', 'decimallatitude'],
       required: true,
-      description: 'Decimal degrees, -90 to 90',
+      description: `Decimal degrees, ${span(RANGES.latitude)}`,
     },
     {
       name: 'longitude',
       aliases: ['lon', 'lng', 'long', 'decimal_longitude', 'decimallongitude'],
       required: true,
-      description: 'Decimal degrees, -180 to 180',
+      description: `Decimal degrees, ${span(RANGES.longitude)}`,
     },
     {
       name: 'observation_datetime',
@@ -101,40 +108,45 @@ export class ObservationsKind implements JobKind {
       name: 'location_name',
       aliases: ['location', 'locality', 'site', 'place'],
       required: true,
-      description: 'At most 300 characters',
+      description: `At most ${MAX_CHARS.location_name} characters`,
     },
     {
       name: 'depth_min',
       aliases: ['min_depth', 'minimum_depth', 'minimumdepthinmeters'],
       required: false,
-      description: 'Metres, 0 to 11000, not above depth_max',
+      description: `Metres, ${span(RANGES.depth_min)}, not above depth_max`,
     },
     {
       name: 'depth_max',
       aliases: ['max_depth', 'maximum_depth', 'maximumdepthinmeters'],
       required: false,
-      description: 'Metres, 0 to 11000',
+      description: `Metres, ${span(RANGES.depth_max)}`,
     },
     {
       name: 'bathymetry',
       aliases: ['sea_floor_depth', 'seafloor_depth'],
       required: false,
-      description: 'Sea-floor depth, metres, -11000 to 11000',
+      description: `Sea-floor depth, metres, ${span(RANGES.bathymetry)}`,
     },
     {
       name: 'temperature',
       aliases: ['temp', 'water_temperature', 'sst'],
       required: false,
-      description: 'Water temperature, °C, -5 to 50',
+      description: `Water temperature, °C, ${span(RANGES.temperature)}`,
     },
-    { name: 'visibility', aliases: ['vis'], required: false, description: 'Metres, 0 to 1000' },
+    {
+      name: 'visibility',
+      aliases: ['vis'],
+      required: false,
+      description: `Metres, ${span(RANGES.visibility)}`,
+    },
     {
       name: 'notes',
       aliases: ['note', 'comments', 'remarks'],
       required: false,
-      description: 'At most 5000 characters',
+      description: `At most ${MAX_CHARS.notes} characters`,
     },
-    { name: 'sex', aliases: ['gender'], required: false, description: SEXES.join(', ') },
+    { name: 'sex', aliases: ['gender'], required: false, description: OBSERVATION_SEXES.join(', ') },
   ] as const;
   readonly issueTypes = [
     'MISSING_REQUIRED_FIELD',
@@ -162,29 +174,26 @@ export class ObservationsKind implements JobKind {
       if (text === null) continue;
       const n = Number(text);
       if (!NUMBER.test(text) || !Number.isFinite(n)) problem('INVALID_NUMBER', field, 'must be a number');
-      else if (n < range.min || n > range.max)
+      else if (!inObservationRange(n, range))
         problem('OUT_OF_RANGE', field, `must be between ${range.min} and ${range.max}${range.unit}`);
       else numbers[field] = n;
     }
-    if (
-      numbers.depth_min !== undefined &&
-      numbers.depth_max !== undefined &&
-      numbers.depth_min > numbers.depth_max
-    )
+    if (isDepthRangeInverted(numbers.depth_min, numbers.depth_max))
       problem(
         'DEPTH_RANGE_INVERTED',
         'depth_min',
         `must not be greater than depth_max (${numbers.depth_max})`,
       );
     const when = row.observation_datetime;
-    if (when !== null && !(isISO8601(when, { strict: true }) && !Number.isNaN(Date.parse(when))))
+    // Also one that Date reads, as Species stores it: a row the load would fail on is an issue here.
+    if (when !== null && !(isObservationDatetime(when) && !Number.isNaN(Date.parse(when))))
       problem('INVALID_DATE', 'observation_datetime', 'must be an ISO 8601 date or date-time');
     for (const [field, max] of Object.entries(MAX_CHARS)) {
       const text = row[field];
       if (text !== null && text.length > max) problem('TOO_LONG', field, `must be at most ${max} characters`);
     }
-    if (row.sex !== null && !SEXES.includes(row.sex.toLowerCase()))
-      problem('INVALID_SEX', 'sex', `must be one of ${SEXES.join(', ')}`);
+    if (row.sex !== null && !OBSERVATION_SEXES.includes(row.sex.toLowerCase()))
+      problem('INVALID_SEX', 'sex', `must be one of ${OBSERVATION_SEXES.join(', ')}`);
     return problems;
   }
 

@@ -1,7 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { EtlRun } from '../entities/etl-run.entity.js';
-import { EtlRequest, EtlService } from '../etl/etl.service.js';
+import { EtlRequest, EtlService } from '../services/etl.service.js';
 
 interface Options {
   mode?: string;

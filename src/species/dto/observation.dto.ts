@@ -24,6 +24,14 @@ import {
 import { PageQueryDto } from '../../common/pagination/pagination.js';
 import { ValidationStatus } from '../entities/observation.entity.js';
 import { Sex } from '../entities/sex.js';
+import {
+  inObservationRange,
+  OBSERVATION_DATETIME_FORMAT,
+  OBSERVATION_MAX_LENGTHS,
+  OBSERVATION_RANGES,
+} from '../rules/observation-limits.js';
+
+const { latitude, longitude, depthMin, depthMax, bathymetry, temperature, visibility } = OBSERVATION_RANGES;
 
 /** `[lng, lat]` inside the globe; the message names the field so a 400 says which coordinate is wrong. */
 function IsLngLat(): PropertyDecorator {
@@ -37,10 +45,10 @@ function IsLngLat(): PropertyDecorator {
           Array.isArray(value) &&
           value.length === 2 &&
           value.every((n) => typeof n === 'number' && Number.isFinite(n)) &&
-          Math.abs(value[0] as number) <= 180 &&
-          Math.abs(value[1] as number) <= 90,
+          inObservationRange(value[0] as number, longitude) &&
+          inObservationRange(value[1] as number, latitude),
         defaultMessage: (args?: ValidationArguments) =>
-          `${args?.property ?? 'coordinates'} must be [lng, lat] with lng between -180 and 180 and lat between -90 and 90`,
+          `${args?.property ?? 'coordinates'} must be [lng, lat] with lng between ${longitude.min} and ${longitude.max} and lat between ${latitude.min} and ${latitude.max}`,
       },
     });
 }
@@ -62,23 +70,23 @@ export class CreateObservationDto {
   @ApiProperty({ example: 'Mola mola' })
   @IsString()
   @MinLength(1)
-  @MaxLength(200)
+  @MaxLength(OBSERVATION_MAX_LENGTHS.speciesName)
   speciesName: string;
 
   @ApiPropertyOptional({ example: 'Ocean Sunfish' })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(OBSERVATION_MAX_LENGTHS.commonName)
   commonName?: string;
 
   @ApiProperty({ example: 'Plymouth Sound' })
   @IsString()
   @MinLength(1)
-  @MaxLength(300)
+  @MaxLength(OBSERVATION_MAX_LENGTHS.locationName)
   locationName: string;
 
   @ApiProperty({ example: '2024-06-01T10:30:00Z' })
-  @IsISO8601({ strict: true }, { message: 'observationDatetime must be an ISO 8601 date-time' })
+  @IsISO8601(OBSERVATION_DATETIME_FORMAT, { message: 'observationDatetime must be an ISO 8601 date-time' })
   observationDatetime: string;
 
   @ApiProperty({ type: PointDto })
@@ -88,45 +96,45 @@ export class CreateObservationDto {
   @Type(() => PointDto)
   location: PointDto;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 11000, description: 'Metres' })
+  @ApiPropertyOptional({ minimum: depthMin.min, maximum: depthMin.max, description: 'Metres' })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(11000)
+  @Min(depthMin.min)
+  @Max(depthMin.max)
   depthMin?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 11000, description: 'Metres' })
+  @ApiPropertyOptional({ minimum: depthMax.min, maximum: depthMax.max, description: 'Metres' })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(11000)
+  @Min(depthMax.min)
+  @Max(depthMax.max)
   depthMax?: number;
 
   @ApiPropertyOptional({ description: 'Sea-floor depth, metres' })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(-11000)
-  @Max(11000)
+  @Min(bathymetry.min)
+  @Max(bathymetry.max)
   bathymetry?: number;
 
   @ApiPropertyOptional({ description: 'Water temperature, °C' })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(-5)
-  @Max(50)
+  @Min(temperature.min)
+  @Max(temperature.max)
   temperature?: number;
 
   @ApiPropertyOptional({ description: 'Visibility, metres' })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(1000)
+  @Min(visibility.min)
+  @Max(visibility.max)
   visibility?: number;
 
-  @ApiPropertyOptional({ maxLength: 5000 })
+  @ApiPropertyOptional({ maxLength: OBSERVATION_MAX_LENGTHS.notes })
   @IsOptional()
   @IsString()
-  @MaxLength(5000)
+  @MaxLength(OBSERVATION_MAX_LENGTHS.notes)
   notes?: string;
 
   @ApiPropertyOptional({ enum: Sex })

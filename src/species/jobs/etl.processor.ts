@@ -1,17 +1,17 @@
-import { Process, Processor } from '@nestjs/bull';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bull';
-import { ETL_RUN_JOB, EtlJobData, SPECIES_ETL_QUEUE } from '../etl/etl.queue.js';
-import { EtlService } from '../etl/etl.service.js';
+import { OnJob, QueueWorker } from '../../common/queue/queue-worker.decorators.js';
+import { EtlService } from '../services/etl.service.js';
+import { EtlJobData, SPECIES_ETL_QUEUE, SpeciesJob } from '../species.queue.js';
 
 /** Executes queued ETL runs; a cron job carries only the mode and gets its run created here. */
-@Processor(SPECIES_ETL_QUEUE)
+@QueueWorker(SPECIES_ETL_QUEUE)
 export class EtlProcessor {
   private readonly logger = new Logger(EtlProcessor.name);
 
   constructor(private readonly etl: EtlService) {}
 
-  @Process(ETL_RUN_JOB)
+  @OnJob(SPECIES_ETL_QUEUE, SpeciesJob.ETL_RUN)
   async run(job: Job<EtlJobData>): Promise<{ runId: string; status: string }> {
     const runId =
       job.data.runId ?? (await this.etl.createRun({ mode: job.data.mode ?? 'incremental' }, 'cron')).id;

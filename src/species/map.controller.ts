@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { type AuthUser, CurrentUser } from '../../auth/index.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
-import { FeatureCollectionDto } from '../dto/geo.dto.js';
-import { MapQueryDto } from '../dto/map.dto.js';
-import { MapService } from './map.service.js';
+import { type AuthUser, CurrentUser } from '../auth/index.js';
+import { ErrorBody } from '../common/errors/error-body.js';
+import { FeatureCollectionDto } from './dto/geo.dto.js';
+import { MapQueryDto } from './dto/map.dto.js';
+import { MapService } from './services/map.service.js';
 
 @ApiTags('species')
 @ApiBearerAuth()

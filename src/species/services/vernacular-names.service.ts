@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import pLimit from 'p-limit';
 import { DataSource } from 'typeorm';
 import { speciesConfig, type SpeciesConfig } from '../species.config.js';
-import { WormsClient } from './worms.client.js';
+import { WormsClient } from '../etl/worms.client.js';
 
 /**
  * Common names by AphiaID: the PostgreSQL cache first (entries expire after WORMS_CACHE_TTL_DAYS), then WoRMS with

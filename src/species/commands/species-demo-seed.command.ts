@@ -1,12 +1,20 @@
+import { readFile } from 'node:fs/promises';
 import { Inject } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Command, CommandRunner } from 'nest-commander';
 import { authConfig, type AuthConfig, UserDirectory } from '../../auth/index.js';
 import { AppConfig } from '../../config/app.config.js';
-import { CuratedObservationWriter } from '../etl/curated-observation.writer.js';
+import { CuratedObservationWriter } from '../repositories/curated-observation.writer.js';
 import { MappedObservation, mapObisRecord } from '../etl/obis-mapper.js';
-import { ObservationsService } from '../observations/observations.service.js';
-import { DEMO_OCCURRENCES } from './demo-occurrences.js';
+import type { ObisRecord } from '../etl/obis-record.js';
+import { ObservationsService } from '../services/observations.service.js';
+
+/**
+ * A sample of real OBIS occurrences (the first 50 records of each recorded page in test/fixtures/species, trimmed to
+ * the fields the mapper reads), so the demo has curated observations without reaching the OBIS API. A data asset
+ * that the build copies beside the compiled code.
+ */
+const DEMO_OCCURRENCES_FILE = new URL('../demo/demo-occurrences.json', import.meta.url);
 
 const DEMO_SIGHTINGS = [
   {
@@ -61,7 +69,9 @@ export class SpeciesDemoSeedCommand extends CommandRunner {
   async run(): Promise<void> {
     if (this.config.getOrThrow<AppConfig>('app').env === 'production')
       throw new Error('species:demo-seed does not run in production');
-    const rows = DEMO_OCCURRENCES.map(mapObisRecord)
+    const occurrences = JSON.parse(await readFile(DEMO_OCCURRENCES_FILE, 'utf8')) as ObisRecord[];
+    const rows = occurrences
+      .map(mapObisRecord)
       .filter((r) => r.ok)
       .map((r) => (r as { value: MappedObservation }).value);
     const counts = await this.writer.upsert(rows);

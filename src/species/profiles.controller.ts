@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { type AuthUser, CurrentUser, UserDirectory, UserSummaryDto } from '../../auth/index.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
-import { ProfileDto } from '../dto/observation.dto.js';
-import { ObservationsService } from './observations.service.js';
+import { type AuthUser, CurrentUser, UserDirectory, UserSummaryDto } from '../auth/index.js';
+import { ErrorBody } from '../common/errors/error-body.js';
+import { ProfileDto } from './dto/observation.dto.js';
+import { ObservationsService } from './services/observations.service.js';
 
 /** Lives in Species (not Auth) so the dependency goes one way: Species uses Auth's exported UserDirectory. */
 @ApiTags('auth')

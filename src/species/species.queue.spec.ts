@@ -1,4 +1,4 @@
-import { scheduledJobId } from './etl.queue.js';
+import { scheduledJobId } from './species.queue.js';
 
 describe('scheduledJobId', () => {
   it('is the same for every replica ticking within the same hour, and differs by mode and by tick', () => {

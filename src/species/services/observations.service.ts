@@ -16,7 +16,8 @@ import { Observation, ValidationStatus } from '../entities/observation.entity.js
 import { Bbox } from '../search/geo-params.js';
 import { speciesConfig, type SpeciesConfig } from '../species.config.js';
 import { invalidParameter, SpeciesError, SpeciesErrorCode } from '../species.errors.js';
-import { extensionOf, MAX_IMAGE_BYTES, sniffImageType } from './observation-image.js';
+import { extensionOf, MAX_IMAGE_BYTES, sniffImageType } from '../observations/observation-image.js';
+import { isDepthRangeInverted } from '../rules/observation-limits.js';
 
 /**
  * What `createMany` reports: the ids created, in input order, the inputs refused with their problems, and (with
@@ -242,8 +243,7 @@ export class ObservationsService {
 }
 
 function checkDepths(min: number | undefined, max: number | undefined): void {
-  if (min !== undefined && max !== undefined && min > max)
-    throw invalidParameter('depthMin', 'must not be greater than depthMax');
+  if (isDepthRangeInverted(min, max)) throw invalidParameter('depthMin', 'must not be greater than depthMax');
 }
 
 /** DTO (camelCase API body) -> entity columns; only the fields present. */

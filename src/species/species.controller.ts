@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { Public } from '../../auth/index.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
-import { feature, FeatureCollectionDto } from '../dto/geo.dto.js';
+import { Public } from '../auth/index.js';
+import { ErrorBody } from '../common/errors/error-body.js';
+import { feature, FeatureCollectionDto } from './dto/geo.dto.js';
 import {
   CuratedObservationDetailDto,
   CuratedObservationListDto,
@@ -10,9 +10,9 @@ import {
   SpeciesListQueryDto,
   SpeciesPageDto,
   SpeciesStatsDto,
-} from '../dto/search.dto.js';
-import { CuratedSearchService } from './curated-search.service.js';
-import { circleOf, parseBbox } from './geo-params.js';
+} from './dto/search.dto.js';
+import { CuratedSearchService } from './services/curated-search.service.js';
+import { circleOf, parseBbox } from './search/geo-params.js';
 
 @ApiTags('species')
 @ApiResponse({ status: 400, type: ErrorBody, description: 'A bad parameter, named in the message' })

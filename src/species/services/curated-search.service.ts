@@ -11,8 +11,8 @@ import {
 } from '../dto/search.dto.js';
 import { Sex } from '../entities/sex.js';
 import { invalidParameter, SpeciesError, SpeciesErrorCode } from '../species.errors.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
-import { Bbox, Circle } from './geo-params.js';
+import { decodeCursor, encodeCursor } from '../search/cursor.js';
+import { Bbox, Circle } from '../search/geo-params.js';
 
 export interface CuratedSearch {
   speciesName?: string;

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Roles, Role } from '../../auth/index.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
-import { PageQueryDto } from '../../common/pagination/pagination.js';
-import { EtlRunDto, EtlRunPageDto, StartEtlRunDto } from '../dto/etl.dto.js';
-import { EtlService } from './etl.service.js';
+import { Roles, Role } from '../auth/index.js';
+import { ErrorBody } from '../common/errors/error-body.js';
+import { PageQueryDto } from '../common/pagination/pagination.js';
+import { EtlRunDto, EtlRunPageDto, StartEtlRunDto } from './dto/etl.dto.js';
+import { EtlService } from './services/etl.service.js';
 
 @ApiTags('species')
 @ApiBearerAuth()

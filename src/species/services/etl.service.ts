@@ -1,17 +1,15 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { Queue } from 'bull';
 import { DataSource, Repository } from 'typeorm';
 import { PageQueryDto, page, Page } from '../../common/pagination/pagination.js';
 import { EtlMode, EtlParameters, EtlRun, EtlRunStatus, EtlTrigger } from '../entities/etl-run.entity.js';
 import { speciesConfig, type SpeciesConfig } from '../species.config.js';
 import { invalidParameter, SpeciesError, SpeciesErrorCode } from '../species.errors.js';
-import { CuratedObservationWriter } from './curated-observation.writer.js';
-import { ETL_RUN_JOB, EtlJobData, SPECIES_ETL_QUEUE } from './etl.queue.js';
-import { MAX_PAGE_SIZE, ObisClient } from './obis.client.js';
-import { MappedObservation, mapObisRecord } from './obis-mapper.js';
-import type { ObisRecord } from './obis-record.js';
+import { MAX_PAGE_SIZE, ObisClient } from '../etl/obis.client.js';
+import { MappedObservation, mapObisRecord } from '../etl/obis-mapper.js';
+import type { ObisRecord } from '../etl/obis-record.js';
+import { CuratedObservationWriter } from '../repositories/curated-observation.writer.js';
+import { SpeciesQueue } from '../species.queue.js';
 import { VernacularNamesService } from './vernacular-names.service.js';
 
 export interface EtlRequest {
@@ -53,7 +51,7 @@ export class EtlService {
   constructor(
     @InjectRepository(EtlRun) private readonly runs: Repository<EtlRun>,
     @InjectDataSource() private readonly db: DataSource,
-    @InjectQueue(SPECIES_ETL_QUEUE) private readonly queue: Queue<EtlJobData>,
+    private readonly queue: SpeciesQueue,
     private readonly obis: ObisClient,
     private readonly names: VernacularNamesService,
     private readonly writer: CuratedObservationWriter,
@@ -69,7 +67,7 @@ export class EtlService {
   /** Creates a run and queues it for a worker. */
   async enqueue(request: EtlRequest, trigger: EtlTrigger): Promise<EtlRun> {
     const run = await this.createRun(request, trigger);
-    await this.queue.add(ETL_RUN_JOB, { runId: run.id }, { jobId: `etl-run-${run.id}`, attempts: 1 });
+    await this.queue.enqueueRun(run.id);
     return run;
   }
 
@@ -77,11 +75,7 @@ export class EtlService {
   async enqueueResume(runId: string): Promise<EtlRun> {
     const run = await this.resumable(runId);
     await this.runs.update(run.id, { status: EtlRunStatus.QUEUED });
-    await this.queue.add(
-      ETL_RUN_JOB,
-      { runId: run.id },
-      { jobId: `etl-run-${run.id}-resume-${Date.now()}`, attempts: 1 },
-    );
+    await this.queue.enqueueResume(run.id);
     return this.get(run.id);
   }
 

@@ -26,8 +26,8 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { memoryStorage } from 'multer';
-import { type AuthUser, Roles, CurrentUser, Role } from '../../auth/index.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
+import { type AuthUser, Roles, CurrentUser, Role } from '../auth/index.js';
+import { ErrorBody } from '../common/errors/error-body.js';
 import {
   CreateObservationDto,
   ExportQueryDto,
@@ -37,12 +37,12 @@ import {
   ObservationListQueryDto,
   UpdateObservationDto,
   ValidateObservationDto,
-} from '../dto/observation.dto.js';
-import { parseBbox } from '../search/geo-params.js';
-import { SpeciesError, SpeciesErrorCode } from '../species.errors.js';
-import { MAX_IMAGE_BYTES } from './observation-image.js';
-import { CSV_COLUMNS, toCsvLine, toFeature } from './observation.geojson.js';
-import { ObservationsService } from './observations.service.js';
+} from './dto/observation.dto.js';
+import { parseBbox } from './search/geo-params.js';
+import { SpeciesError, SpeciesErrorCode } from './species.errors.js';
+import { MAX_IMAGE_BYTES } from './observations/observation-image.js';
+import { CSV_COLUMNS, toCsvLine, toFeature } from './observations/observation.geojson.js';
+import { ObservationsService } from './services/observations.service.js';
 
 @ApiTags('observations')
 @ApiBearerAuth()

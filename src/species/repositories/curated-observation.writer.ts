@@ -5,7 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataSource, EntityManager } from 'typeorm';
-import type { MappedObservation } from './obis-mapper.js';
+import type { MappedObservation } from '../etl/obis-mapper.js';
 
 export interface UpsertCounts {
   inserted: number;
