@@ -1,17 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
-import { SpeciesCoreModule } from '../species/species-core.module.js';
 import { JobsListCommand } from './commands/jobs-list.command.js';
 import { JobsUploadCommand } from './commands/jobs-upload.command.js';
 import { JobsCoreModule } from './jobs-core.module.js';
 
-/**
- * The CLI's part of Jobs: the commands, without the worker (a command must not start consuming jobs). Without
- * Sensors' ingestion core either: it reads its tables at start-up and the CLI must run `migrate` on an empty
- * database; a command never loads a job.
- */
+/** Jobs' commands (`jobs:upload`, `jobs:list`) for the CLI; a command never consumes the queue. */
 @Module({
-  imports: [JobsCoreModule.withTargets(SpeciesCoreModule), AuthModule],
+  imports: [JobsCoreModule, AuthModule],
   providers: [JobsUploadCommand, JobsListCommand],
 })
 export class JobsCliModule {}

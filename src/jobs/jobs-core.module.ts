@@ -1,8 +1,10 @@
 import { BullModule } from '@nestjs/bull';
-import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app.config.js';
+import { SensorsCoreModule } from '../sensors/sensors-core.module.js';
+import { SpeciesCoreModule } from '../species/species-core.module.js';
 import { JOBS_ENTITIES } from './entities/index.js';
 import { JobsConfig } from './jobs.config.js';
 import { JOBS_QUEUE, JobsQueue } from './jobs.queue.js';
@@ -32,27 +34,15 @@ const jobsQueue = BullModule.registerQueueAsync({
 
 const SERVICES = [JobKindRegistry, CsvIntake, JobsQueue, JobsDb, JobsService, ContactsService];
 
-/** A module that provides the services the kinds load into (see `JobsCoreModule.withTargets`). */
-export type KindTarget = NonNullable<ModuleMetadata['imports']>[number];
-
 /**
  * Jobs' use cases without their transports, shared by the HTTP app (`JobsModule`: routes, the worker) and the CLI
  * (`JobsCliModule`: the commands, which must not consume the queue): the kinds, uploading, listing, storage and
- * the queue adapter.
+ * the queue adapter. The kinds load into the cores of Species and Sensors (their services, not their transports:
+ * no second MQTT consumer, no worker).
  */
-@Module({})
-export class JobsCoreModule {
-  /**
-   * The kinds inject the services they load into, so the core is built with the modules that provide them. A
-   * kind whose target is absent (Sensors' in the CLI) checks and stages rows but cannot load them; the CLI never
-   * loads a job.
-   */
-  static withTargets(...targets: KindTarget[]): DynamicModule {
-    return {
-      module: JobsCoreModule,
-      imports: [TypeOrmModule.forFeature(JOBS_ENTITIES), jobsQueue, ...targets],
-      providers: [...JOB_KIND_CLASSES, jobKindsProvider, objectStorageProvider, ...SERVICES],
-      exports: [TypeOrmModule, objectStorageProvider, ...SERVICES],
-    };
-  }
-}
+@Module({
+  imports: [TypeOrmModule.forFeature(JOBS_ENTITIES), jobsQueue, SpeciesCoreModule, SensorsCoreModule],
+  providers: [...JOB_KIND_CLASSES, jobKindsProvider, objectStorageProvider, ...SERVICES],
+  exports: [TypeOrmModule, objectStorageProvider, ...SERVICES],
+})
+export class JobsCoreModule {}

@@ -1,8 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { StatusRegistry } from '../common/status/status.registry.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
-import { SensorsCoreModule } from '../sensors/sensors-core.module.js';
-import { SpeciesCoreModule } from '../species/species-core.module.js';
 import { ContactsController } from './contacts.controller.js';
 import { CsvUploadInterceptor } from './http/csv-upload.interceptor.js';
 import { JobsProcessor } from './jobs/jobs.processor.js';
@@ -21,8 +19,7 @@ import { ReviewService } from './services/review.service.js';
  * progress to the job's owner over the realtime gateway, which only the app has.
  */
 @Module({
-  // The loaders' targets: Species and Sensors' ingestion core (not SensorsModule: no second MQTT consumer).
-  imports: [JobsCoreModule.withTargets(SpeciesCoreModule, SensorsCoreModule), RealtimeModule],
+  imports: [JobsCoreModule, RealtimeModule],
   controllers: [JobsController, ReviewController, ContactsController],
   providers: [CsvUploadInterceptor, JobEvents, IssueLedger, JobRunner, ReviewService, JobsProcessor],
 })

@@ -1,4 +1,4 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { ClientBase } from 'pg';
 import { SensorIngestService } from '../../sensors/index.js';
 import type { RowProblem } from '../entities/staging-row.entity.js';
@@ -58,8 +58,7 @@ export class SensorReadingsKind implements JobKind {
   readonly acceptableIssues = ['DUPLICATE_READING'];
   readonly setChecks = [DUPLICATE_READING];
 
-  /** Absent in the CLI, which uploads and lists jobs but never loads one. */
-  constructor(@Optional() private readonly sensors?: SensorIngestService) {}
+  constructor(private readonly sensors: SensorIngestService) {}
 
   validateRow(row: RowValues): RowProblem[] {
     return sensorReadingProblems(row);
@@ -73,7 +72,6 @@ export class SensorReadingsKind implements JobKind {
    */
   async load(tx: ClientBase, jobId: string): Promise<number> {
     const sensors = this.sensors;
-    if (!sensors) throw new Error('sensor_readings jobs load in the app, where Sensors is loaded');
     const inSensors = await loadInChunks(tx, jobId, LOAD_CHUNK, async (rows) => {
       const results = await sensors.ingestMany(
         rows.map((r) => this.payload(r.data)),
