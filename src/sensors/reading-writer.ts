@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { AnomalyVerdict } from './anomaly-detector.js';
 import { IngestMetrics } from './ingest-metrics.js';
+import { ReadingsRepository } from './repositories/readings.repository.js';
 import type { ValidReading } from './reading.js';
 import { sensorsConfig, type SensorsConfig } from './sensors.config.js';
 
@@ -25,9 +24,8 @@ const MAX_CONCURRENT_FLUSHES = 3;
 
 /**
  * Batched persistence, the hot path: rows wait in memory until `maxRows` are pending or `maxWaitMs` has passed
- * since the first, then go to PostgreSQL in one `INSERT ... SELECT FROM unnest(...)` (one round trip, 11 array
- * parameters whatever the batch size), with `ON CONFLICT DO NOTHING` so a redelivered message is stored once.
- * The latest reading of each sensor is upserted into `sensors` in the same transaction. Each caller's promise
+ * since the first, then go to PostgreSQL in one batch (`ReadingsRepository.insertBatch`), where a redelivered
+ * message is stored once. Each caller's promise
  * settles after the commit: true when its row was new, false for a duplicate. That is what lets the MQTT
  * consumer acknowledge a message only once it is durable.
  */
@@ -40,7 +38,7 @@ export class ReadingWriter implements OnApplicationShutdown {
   private readonly idle: Array<() => void> = [];
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly readings: ReadingsRepository,
     @Inject(sensorsConfig.KEY) private readonly config: SensorsConfig,
     private readonly metrics: IngestMetrics,
   ) {}
@@ -91,7 +89,7 @@ export class ReadingWriter implements OnApplicationShutdown {
   private async flush(batch: Pending[]): Promise<void> {
     const started = performance.now();
     try {
-      const inserted = await this.insert(batch.map((p) => p.row));
+      const inserted = await this.readings.insertBatch(batch.map((p) => p.row));
       let stored = 0;
       for (const p of batch) {
         const isNew = inserted.has(keyOf(p.row.reading));
@@ -116,91 +114,6 @@ export class ReadingWriter implements OnApplicationShutdown {
       this.logger.error({ err: error }, `Batch of ${batch.length} readings failed`);
       for (const p of batch) p.done(error as Error, false);
     }
-  }
-
-  private async insert(rows: JudgedReading[]): Promise<Set<string>> {
-    const cols = {
-      ts: [] as string[],
-      type: [] as string[],
-      id: [] as string[],
-      value: [] as number[],
-      unit: [] as Array<string | null>,
-      origin: [] as string[],
-      protocol: [] as string[],
-      anomaly: [] as boolean[],
-      reported: [] as Array<boolean | null>,
-      message: [] as Array<string | null>,
-      raw: [] as string[],
-    };
-    const latest = new Map<string, JudgedReading>();
-    for (const row of rows) {
-      const r = row.reading;
-      cols.ts.push(r.timestamp.toISOString());
-      cols.type.push(r.sensorType);
-      cols.id.push(r.sensorId);
-      cols.value.push(r.value);
-      cols.unit.push(r.unit);
-      cols.origin.push(r.origin);
-      cols.protocol.push(r.sourceProtocol);
-      cols.anomaly.push(row.verdict.anomaly);
-      cols.reported.push(r.reportedAnomaly);
-      cols.message.push(row.verdict.message);
-      cols.raw.push(r.rawJson);
-      const sensor = `${r.sensorId}\u0000${r.sensorType}`;
-      const seen = latest.get(sensor);
-      if (!seen || seen.reading.timestamp <= r.timestamp) latest.set(sensor, row);
-    }
-    // Sorted, so two concurrent batches lock registry rows in the same order and never deadlock.
-    const newestRows = [...latest.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row);
-    const newest = newestRows.map((row) => row.reading);
-    return this.dataSource.transaction(async (manager) => {
-      const inserted = (await manager.query(
-        `INSERT INTO sensor_readings
-           ("timestamp", sensor_type, sensor_id, value, unit, origin, source_protocol, anomaly, reported_anomaly,
-            anomaly_message, raw)
-         SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[],
-                              $7::text[], $8::bool[], $9::bool[], $10::text[], $11::jsonb[])
-         ON CONFLICT DO NOTHING
-         RETURNING sensor_id, sensor_type, "timestamp"`,
-        [
-          cols.ts,
-          cols.type,
-          cols.id,
-          cols.value,
-          cols.unit,
-          cols.origin,
-          cols.protocol,
-          cols.anomaly,
-          cols.reported,
-          cols.message,
-          cols.raw,
-        ],
-      )) as Array<{ sensor_id: string; sensor_type: string; timestamp: Date }>;
-      // The registry keeps the newest reading per sensor; an older, late reading never replaces it.
-      await manager.query(
-        `INSERT INTO sensors AS s (sensor_id, sensor_type, last_timestamp, last_value, unit, origin, source_protocol, anomaly)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::text[], $6::text[],
-                              $7::text[], $8::bool[])
-         ON CONFLICT (sensor_id, sensor_type) DO UPDATE SET
-           last_timestamp = excluded.last_timestamp, last_value = excluded.last_value, unit = excluded.unit,
-           origin = excluded.origin, source_protocol = excluded.source_protocol, anomaly = excluded.anomaly,
-           updated_at = now()
-         WHERE s.last_timestamp <= excluded.last_timestamp`,
-        [
-          newest.map((r) => r.sensorId),
-          newest.map((r) => r.sensorType),
-          newest.map((r) => r.timestamp.toISOString()),
-          newest.map((r) => r.value),
-          newest.map((r) => r.unit),
-          newest.map((r) => r.origin),
-          newest.map((r) => r.sourceProtocol),
-          newestRows.map((row) => row.verdict.anomaly),
-        ],
-      );
-      return new Set(
-        inserted.map((r) => `${r.sensor_id}\u0000${r.sensor_type}\u0000${r.timestamp.getTime()}`),
-      );
-    });
   }
 
   /** Resolves once every queued row has been written (shutdown, tests). */

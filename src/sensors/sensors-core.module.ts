@@ -6,6 +6,7 @@ import { IngestMetrics } from './ingest-metrics.js';
 import { LiveReadings } from './live-readings.js';
 import { LiveStream } from './live-stream.js';
 import { ReadingWriter } from './reading-writer.js';
+import { ReadingsRepository } from './repositories/readings.repository.js';
 import { SENSORS_QUEUE, SensorsQueue } from './sensors.queue.js';
 import { RetentionService } from './services/retention.service.js';
 import { SensorIngestService } from './services/sensor-ingest.service.js';
@@ -17,6 +18,7 @@ import { OpenWeatherClient } from './weather/openweather.client.js';
 const PROVIDERS = [
   IngestMetrics,
   ReadingWriter,
+  ReadingsRepository,
   ThresholdsService,
   LiveReadings,
   LiveStream,
