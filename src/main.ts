@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import './instrument.js';
 import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions } from '@nestjs/microservices';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigService } from '@nestjs/config';
 import { AppModule } from './app.module.js';
 import { setupApp } from './app.setup.js';
 import { AppConfig } from './config/app.config.js';
-import { mqttMicroserviceOptions } from './messaging/mqtt.options.js';
+import { MqttConsumerTransport } from './messaging/mqtt-consumer.transport.js';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
@@ -16,8 +16,9 @@ async function bootstrap(): Promise<void> {
   });
   setupApp(app);
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
+  // Our MQTT transport: the @EventPattern handlers (sensors.mqtt.controller.ts) with acknowledge-after-commit.
   app.connectMicroservice<MicroserviceOptions>(
-    mqttMicroserviceOptions(config.mqttUrl, config.mqttClientPrefix),
+    { strategy: app.get(MqttConsumerTransport) },
     { inheritAppConfig: true },
   );
   await app.startAllMicroservices();

@@ -5,10 +5,12 @@ import { cloudcastingConfig } from '../cloudcasting/cloudcasting.config.js';
 import { speciesConfig } from '../species/species.config.js';
 import { scansConfig } from '../scans/scans.config.js';
 import { jobsConfig } from '../jobs/jobs.config.js';
+import { mqttConsumerConfig } from '../messaging/mqtt-consumer.config.js';
 
 /** Every namespaced config of the application; each is validated at start-up. Modules add theirs here. */
 export const ALL_CONFIGS = [
   appConfig,
+  mqttConsumerConfig,
   authConfig,
   cloudcastingConfig,
   speciesConfig,

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/index.js';
-import { MqttService } from '../messaging/mqtt.service.js';
+import { MqttConsumerTransport } from '../messaging/mqtt-consumer.transport.js';
 import { RedisService } from '../redis/redis.service.js';
 import { StatusService } from './status.service.js';
 
@@ -20,7 +20,7 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly redis: RedisService,
-    private readonly mqtt: MqttService,
+    private readonly mqtt: MqttConsumerTransport,
   ) {}
 
   @Get('health')
@@ -43,10 +43,12 @@ export class HealthController {
         }
       },
       () => {
+        // The consumer's own connection: the app's only one to the broker.
         const indicator = this.indicators.check('mqtt');
+        if (!this.mqtt.enabled) return indicator.up({ consumer: 'disabled (SENSORS_MQTT_ENABLED=false)' });
         return this.mqtt.connected
-          ? indicator.up()
-          : indicator.down({ message: 'not connected to the broker' });
+          ? indicator.up({ client_id: this.mqtt.clientId })
+          : indicator.down({ message: 'the MQTT consumer is not connected to the broker' });
       },
     ]);
   }

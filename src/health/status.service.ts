@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { StatusRegistry } from '../common/status/status.registry.js';
-import { MqttService } from '../messaging/mqtt.service.js';
+import { MqttConsumerTransport } from '../messaging/mqtt-consumer.transport.js';
 import { RedisService } from '../redis/redis.service.js';
 
 const VERSION: string = (() => {
@@ -28,7 +28,7 @@ export class StatusService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly redis: RedisService,
-    private readonly mqtt: MqttService,
+    private readonly mqtt: MqttConsumerTransport,
     private readonly registry: StatusRegistry,
   ) {}
 
@@ -47,7 +47,11 @@ export class StatusService {
           waiting: pool?.waitingCount ?? 0,
         },
         redis: { status: this.redis.client.status },
-        mqtt: { connected: this.mqtt.connected },
+        mqtt: {
+          connected: this.mqtt.connected,
+          client_id: this.mqtt.clientId,
+          in_flight: this.mqtt.inflight,
+        },
       },
       modules: await this.registry.collect(),
     };

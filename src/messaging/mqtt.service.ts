@@ -1,18 +1,22 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { connect, IClientPublishOptions, MqttClient } from 'mqtt';
 import { AppConfig } from '../config/app.config.js';
 import { uniqueMqttClientId } from './mqtt.options.js';
 
-/** A publishing MQTT connection that also tells whether the broker is reachable (health, status). */
+/**
+ * A publishing MQTT connection, opened on the first `publish` (the CLI's simulator): a process that never publishes
+ * holds no connection. The app's own connection to the broker is the consumer's (`MqttConsumerTransport`).
+ */
 @Injectable()
-export class MqttService implements OnModuleInit, OnApplicationShutdown {
+export class MqttService implements OnApplicationShutdown {
   private readonly logger = new Logger(MqttService.name);
   private client?: MqttClient;
 
   constructor(private readonly config: ConfigService) {}
 
-  onModuleInit(): void {
+  private connection(): MqttClient {
+    if (this.client) return this.client;
     const app = this.config.getOrThrow<AppConfig>('app');
     this.client = connect(app.mqttUrl, {
       clientId: uniqueMqttClientId(app.mqttClientPrefix, 'pub'),
@@ -20,10 +24,7 @@ export class MqttService implements OnModuleInit, OnApplicationShutdown {
       connectTimeout: 5000,
     });
     this.client.on('error', (err) => this.logger.warn(`MQTT: ${err.message}`));
-  }
-
-  get connected(): boolean {
-    return this.client?.connected ?? false;
+    return this.client;
   }
 
   async publish(
@@ -31,8 +32,7 @@ export class MqttService implements OnModuleInit, OnApplicationShutdown {
     payload: string | Buffer,
     options: IClientPublishOptions = { qos: 1 },
   ): Promise<void> {
-    if (!this.client) throw new Error('MQTT client not started');
-    await this.client.publishAsync(topic, payload, options);
+    await this.connection().publishAsync(topic, payload, options);
   }
 
   async onApplicationShutdown(): Promise<void> {

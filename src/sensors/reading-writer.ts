@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import type { AnomalyVerdict } from './anomaly-detector.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { ReadingsRepository } from './repositories/readings.repository.js';
+import { AnomalyJudge } from './services/anomaly-judge.service.js';
 import type { ValidReading } from './reading.js';
 import { sensorsConfig, type SensorsConfig } from './sensors.config.js';
 
@@ -9,25 +10,35 @@ import { sensorsConfig, type SensorsConfig } from './sensors.config.js';
 export interface JudgedReading {
   reading: ValidReading;
   verdict: AnomalyVerdict;
+  /** The correlation id of the message or request that brought it (stored as the row's `trace_id`). */
+  traceId?: string;
 }
 
-/** Called once the row's batch is settled: `stored` is false for a duplicate. */
-export type WriteCallback = (error: Error | null, stored: boolean) => void;
+/** Called once the row's batch is settled: `stored` is false for a duplicate; `verdict` once judged. */
+export type WriteCallback = (error: Error | null, stored: boolean, verdict?: AnomalyVerdict) => void;
 
 interface Pending {
-  row: JudgedReading;
+  reading: ValidReading;
+  traceId: string | undefined;
   done: WriteCallback;
+}
+
+/** What `write` resolves with, per reading. */
+export interface WriteResult {
+  stored: boolean;
+  verdict: AnomalyVerdict;
 }
 
 /** At most this many batches in flight: more would only queue on the pool and starve the HTTP requests. */
 const MAX_CONCURRENT_FLUSHES = 3;
 
 /**
- * Batched persistence, the hot path: rows wait in memory until `maxRows` are pending or `maxWaitMs` has passed
- * since the first, then go to PostgreSQL in one batch (`ReadingsRepository.insertBatch`), where a redelivered
- * message is stored once. Each caller's promise
- * settles after the commit: true when its row was new, false for a duplicate. That is what lets the MQTT
- * consumer acknowledge a message only once it is durable.
+ * Batched judgement and persistence, the hot path, for every channel (MQTT, HTTP, bulk loads): readings wait in
+ * memory until `maxRows` are pending or `maxWaitMs` has passed since the first; then the batch is judged (range,
+ * and jump from each sensor's previous value shared by all replicas, `AnomalyJudge`) and goes to PostgreSQL in one
+ * statement (`ReadingsRepository.insertBatch`), where a redelivered message is stored once. Each caller settles
+ * after the commit: new or duplicate, with the verdict. That is what lets the MQTT transport acknowledge a message
+ * only once it is durable.
  */
 @Injectable()
 export class ReadingWriter implements OnApplicationShutdown {
@@ -39,35 +50,34 @@ export class ReadingWriter implements OnApplicationShutdown {
 
   constructor(
     private readonly readings: ReadingsRepository,
+    private readonly judge: AnomalyJudge,
     @Inject(sensorsConfig.KEY) private readonly config: SensorsConfig,
     private readonly metrics: IngestMetrics,
   ) {}
 
-  /** Queues rows; resolves per row (in order) with whether it was new, after the batch holding it committed. */
-  write(rows: JudgedReading[]): Promise<boolean[]> {
+  /** Queues readings; resolves per reading (in order) after the batch holding it committed. */
+  write(readings: ValidReading[], traceId?: string): Promise<WriteResult[]> {
     return Promise.all(
-      rows.map(
-        (row) =>
-          new Promise<boolean>((resolve, reject) =>
-            this.enqueue(row, (error, stored) => (error ? reject(error) : resolve(stored))),
+      readings.map(
+        (reading) =>
+          new Promise<WriteResult>((resolve, reject) =>
+            this.enqueue(reading, traceId, (error, stored, verdict) =>
+              error ? reject(error) : resolve({ stored, verdict: verdict as AnomalyVerdict }),
+            ),
           ),
       ),
     );
   }
 
-  /** The hot path's form of `write`: one row, a plain callback (no promise per message). */
-  enqueue(row: JudgedReading, done: WriteCallback): void {
-    this.add({ row, done });
+  /** The hot path's form of `write`: one reading, a plain callback. */
+  enqueue(reading: ValidReading, traceId: string | undefined, done: WriteCallback): void {
+    this.buffer.push({ reading, traceId, done });
+    if (this.buffer.length >= this.config.batch.maxRows) this.flushSoon(true);
+    else this.timer ??= setTimeout(() => this.flushSoon(false), this.config.batch.maxWaitMs);
   }
 
   get pending(): number {
     return this.buffer.length;
-  }
-
-  private add(pending: Pending): void {
-    this.buffer.push(pending);
-    if (this.buffer.length >= this.config.batch.maxRows) this.flushSoon(true);
-    else this.timer ??= setTimeout(() => this.flushSoon(false), this.config.batch.maxWaitMs);
   }
 
   private flushSoon(full: boolean): void {
@@ -87,32 +97,48 @@ export class ReadingWriter implements OnApplicationShutdown {
   }
 
   private async flush(batch: Pending[]): Promise<void> {
+    let verdicts: AnomalyVerdict[];
+    try {
+      verdicts = await this.judge.judgeBatch(batch.map((p) => p.reading));
+    } catch (error) {
+      this.metrics.writeFailures += batch.length;
+      this.logger.error({ err: error }, `Judging a batch of ${batch.length} readings failed`);
+      for (const p of batch) p.done(error as Error, false);
+      return;
+    }
+    await this.persist(
+      batch.map((p, i) => ({ reading: p.reading, verdict: verdicts[i], traceId: p.traceId })),
+      batch.map((p) => p.done),
+    );
+  }
+
+  private async persist(rows: JudgedReading[], callbacks: WriteCallback[]): Promise<void> {
     const started = performance.now();
     try {
-      const inserted = await this.readings.insertBatch(batch.map((p) => p.row));
+      const inserted = (await this.readings.insertBatch(rows)) as Set<string> | 'all';
       let stored = 0;
-      for (const p of batch) {
-        const isNew = inserted.has(keyOf(p.row.reading));
+      rows.forEach((row, i) => {
+        const isNew = inserted === 'all' || inserted.has(keyOf(row.reading));
         if (isNew) {
           stored += 1;
           // A duplicate inside one batch is new only once.
-          inserted.delete(keyOf(p.row.reading));
+          if (inserted !== 'all') inserted.delete(keyOf(row.reading));
         }
-        p.done(null, isNew);
-      }
-      this.metrics.batch(batch.length, performance.now() - started, stored);
+        callbacks[i](null, isNew, row.verdict);
+      });
+      this.metrics.batch(rows.length, performance.now() - started, stored);
     } catch (error) {
-      if (batch.length > 1 && isDataError(error)) {
+      if (rows.length > 1 && isDataError(error)) {
         // One bad row must not hold back the others: write them one by one, so only it fails.
         this.logger.warn(
-          `Batch of ${batch.length} readings refused (${(error as Error).message}); writing one by one`,
+          `Batch of ${rows.length} readings refused (${(error as Error).message}); writing one by one`,
         );
-        for (const p of batch) await this.flush([p]);
+        for (let i = 0; i < rows.length; i++) await this.persist([rows[i]], [callbacks[i]]);
         return;
       }
-      this.metrics.writeFailures += batch.length;
-      this.logger.error({ err: error }, `Batch of ${batch.length} readings failed`);
-      for (const p of batch) p.done(error as Error, false);
+      this.metrics.writeFailures += rows.length;
+      this.logger.error({ err: error }, `Batch of ${rows.length} readings failed`);
+      rows.forEach((row, i) => callbacks[i](error as Error, false, row.verdict));
     }
   }
 

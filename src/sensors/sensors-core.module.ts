@@ -7,6 +7,8 @@ import { LiveReadings } from './live-readings.js';
 import { LiveStream } from './live-stream.js';
 import { ReadingWriter } from './reading-writer.js';
 import { ReadingsRepository } from './repositories/readings.repository.js';
+import { AnomalyJudge } from './services/anomaly-judge.service.js';
+import { PreviousValues } from './state/previous-values.js';
 import { SENSORS_QUEUE, SensorsQueue } from './sensors.queue.js';
 import { RetentionService } from './services/retention.service.js';
 import { SensorIngestService } from './services/sensor-ingest.service.js';
@@ -19,6 +21,8 @@ const PROVIDERS = [
   IngestMetrics,
   ReadingWriter,
   ReadingsRepository,
+  PreviousValues,
+  AnomalyJudge,
   ThresholdsService,
   LiveReadings,
   LiveStream,

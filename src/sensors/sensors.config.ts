@@ -1,29 +1,8 @@
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsJSON, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
-import { ConfigOf, defineConfig, toBool } from '../config/env.js';
+import { IsInt, IsJSON, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { ConfigOf, defineConfig } from '../config/env.js';
 import { DEFAULT_THRESHOLDS, parseThresholdOverrides } from './anomaly-detector.js';
 
 export class SensorsEnv {
-  @Transform(toBool)
-  @IsBoolean()
-  SENSORS_MQTT_ENABLED: boolean = true;
-
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ or -' })
-  SENSORS_MQTT_SHARE_GROUP: string = 'terrawatch';
-
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ or -' })
-  SENSORS_REPLICA_ID?: string;
-
-  @IsInt()
-  @Min(0)
-  SENSORS_MQTT_SESSION_EXPIRY_SECONDS: number = 86400;
-
-  @IsInt()
-  @Min(1)
-  @Max(65535)
-  SENSORS_MQTT_RECEIVE_MAXIMUM: number = 40000;
-
   @IsInt()
   @Min(1)
   @Max(10000)
@@ -70,13 +49,6 @@ export class SensorsEnv {
 }
 
 export const sensorsConfig = defineConfig('sensors', SensorsEnv, (env) => ({
-  mqtt: {
-    enabled: env.SENSORS_MQTT_ENABLED,
-    shareGroup: env.SENSORS_MQTT_SHARE_GROUP,
-    replicaId: env.SENSORS_REPLICA_ID,
-    sessionExpirySeconds: env.SENSORS_MQTT_SESSION_EXPIRY_SECONDS,
-    receiveMaximum: env.SENSORS_MQTT_RECEIVE_MAXIMUM,
-  },
   httpIngestPerMinute: env.SENSORS_HTTP_INGEST_PER_MINUTE,
   batch: { maxRows: env.SENSORS_BATCH_MAX_ROWS, maxWaitMs: env.SENSORS_BATCH_MAX_WAIT_MS },
   thresholds: { ...DEFAULT_THRESHOLDS, ...parseThresholdOverrides(env.SENSORS_THRESHOLDS) },

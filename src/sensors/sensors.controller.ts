@@ -30,7 +30,7 @@ import { LiveReadings } from './live-readings.js';
 import { SensorIngestService } from './services/sensor-ingest.service.js';
 import { SensorsRateLimit } from './sensors.rate-limits.js';
 import { SensorsError, SensorsErrorCode } from './sensors.errors.js';
-import { SensorsMqttConsumer } from './sensors-mqtt.consumer.js';
+import { MqttConsumerTransport } from '../messaging/mqtt-consumer.transport.js';
 import { SensorsQueryService } from './services/sensors-query.service.js';
 
 export const MAX_READINGS_PER_REQUEST = 1000;
@@ -64,7 +64,7 @@ export class SensorsController {
     private readonly queries: SensorsQueryService,
     private readonly ingest: SensorIngestService,
     private readonly live: LiveReadings,
-    private readonly consumer: SensorsMqttConsumer,
+    private readonly consumer: MqttConsumerTransport,
   ) {}
 
   @Post('readings')

@@ -9,10 +9,11 @@ import { ReadingWriter } from './reading-writer.js';
 import { SensorsController } from './sensors.controller.js';
 import { sensorsConfig, type SensorsConfig } from './sensors.config.js';
 import { SensorsGateway } from './sensors.gateway.js';
+import { SensorsMqttController } from './sensors.mqtt.controller.js';
+import { MqttConsumerTransport } from '../messaging/mqtt-consumer.transport.js';
+import { PreviousValues } from './state/previous-values.js';
 import { SensorsRateLimit } from './sensors.rate-limits.js';
 import { SensorsCoreModule } from './sensors-core.module.js';
-import { SensorsMqttConsumer } from './sensors-mqtt.consumer.js';
-import { SensorIngestService } from './services/sensor-ingest.service.js';
 import { ThresholdsService } from './services/thresholds.service.js';
 import { ThresholdsController } from './thresholds.controller.js';
 import { WeatherController } from './weather.controller.js';
@@ -24,32 +25,41 @@ import { WeatherController } from './weather.controller.js';
  */
 @Module({
   imports: [SensorsCoreModule, AuthModule],
-  controllers: [ThresholdsController, SensorsController, WeatherController],
-  providers: [SensorsGateway, SensorsMqttConsumer, RetentionProcessor, RetentionCron],
+  controllers: [ThresholdsController, SensorsController, WeatherController, SensorsMqttController],
+  providers: [SensorsGateway, RetentionProcessor, RetentionCron],
 })
 export class SensorsModule implements OnModuleInit {
   constructor(
     private readonly status: StatusRegistry,
     private readonly metrics: IngestMetrics,
     private readonly writer: ReadingWriter,
-    private readonly consumer: SensorsMqttConsumer,
+    private readonly consumer: MqttConsumerTransport,
+    private readonly previous: PreviousValues,
     private readonly rateLimits: RateLimitRegistry,
     private readonly thresholds: ThresholdsService,
-    private readonly ingest: SensorIngestService,
     @Inject(sensorsConfig.KEY) private readonly config: SensorsConfig,
   ) {}
 
   /** Before the consumer connects (application bootstrap): the first readings are judged with what is stored. */
   async onModuleInit(): Promise<void> {
-    await Promise.all([this.thresholds.startReloading(), this.ingest.preloadPreviousValues()]);
+    await this.thresholds.startReloading();
     this.rateLimits.register(SensorsRateLimit.HTTP_INGEST, {
       limit: this.config.httpIngestPerMinute,
       windowMs: 60_000,
       per: 'ip',
     });
     this.status.register('sensors', () => ({
-      mqtt_consumer: { client_id: this.consumer.clientId, connected: this.consumer.connected },
+      mqtt_consumer: {
+        enabled: this.consumer.enabled,
+        client_id: this.consumer.clientId,
+        connected: this.consumer.connected,
+        // Delivered to this replica and not yet acknowledged; the rest of the backlog waits at the broker.
+        in_flight: this.consumer.inflight,
+        taking_over: this.consumer.takingOver,
+        ...this.consumer.counters,
+      },
       pending_writes: this.writer.pending,
+      anomaly_state_fallbacks: this.previous.fallbacks,
       ...this.metrics.snapshot(),
     }));
   }

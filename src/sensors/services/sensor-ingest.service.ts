@@ -1,16 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { detectAnomaly } from '../anomaly-detector.js';
+import type { AnomalyVerdict } from '../anomaly-detector.js';
 import { IngestMetrics } from '../ingest-metrics.js';
 import { LiveReadings } from '../live-readings.js';
 import type { SourceProtocol } from '../sensors.rules.js';
-import { parseReading, type ValidReading } from '../reading.js';
-import { JudgedReading, ReadingWriter, type WriteCallback } from '../reading-writer.js';
+import { parseMqttReading, parseReading, type ValidReading } from '../reading.js';
+import { isDataError, ReadingWriter, type WriteResult } from '../reading-writer.js';
 import type { SensorDataEvent } from '../sensor-events.js';
 import { SensorsError, SensorsErrorCode } from '../sensors.errors.js';
 import { LiveStream } from '../live-stream.js';
-import { ThresholdsService } from './thresholds.service.js';
+import { currentRequestId } from '../../common/context/request-context.js';
 
 /** What happened to one item of `ingestMany`. */
 export interface IngestItemResult {
@@ -22,36 +20,51 @@ export interface IngestItemResult {
   anomaly?: boolean;
 }
 
-/** Previous values kept for jump detection after a restart. */
-const PRELOADED_SENSORS = 100_000;
-
 /**
- * Ingestion, whatever the channel (MQTT, HTTP, the Jobs module's bulk loader): validation, the anomaly verdict
- * (range and jump from the sensor's previous value), the batched write, and after the commit the live events
- * (`sensor_data`, `alert`) and the in-memory latest values. Exported by the module.
+ * Ingestion, whatever the channel (MQTT, HTTP, the Jobs module's bulk loader): validation, then the batched
+ * judgement and write (`ReadingWriter`: range and jump from the sensor's previous value across replicas), and after
+ * the commit the live events (`sensor_data`, `alert`) and the in-memory latest values. Exported by the module.
  */
 @Injectable()
 export class SensorIngestService {
   private readonly logger = new Logger(SensorIngestService.name);
-  /** Previous value per sensor, in arrival order on this replica. */
-  private readonly previous = new Map<string, number>();
 
   constructor(
     private readonly writer: ReadingWriter,
-    private readonly thresholds: ThresholdsService,
     private readonly liveStream: LiveStream,
     private readonly live: LiveReadings,
     private readonly metrics: IngestMetrics,
-    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** Called by the HTTP app at start-up, so the first reading of a known sensor is judged against its last. */
-  async preloadPreviousValues(): Promise<void> {
-    const rows = (await this.dataSource.query(
-      `SELECT sensor_id, sensor_type, last_value FROM sensors ORDER BY last_timestamp DESC LIMIT $1`,
-      [PRELOADED_SENSORS],
-    )) as Array<{ sensor_id: string; sensor_type: string; last_value: number }>;
-    for (const r of rows) this.previous.set(`${r.sensor_id}\u0000${r.sensor_type}`, r.last_value);
+  /**
+   * One MQTT message on `sensors/{type}/{id}`: resolves once it is settled for good (stored, a duplicate, or
+   * refused as bad input, counted and logged), rejects when it could not be stored (the transport retries it and
+   * does not acknowledge it meanwhile).
+   */
+  ingestMqtt(topic: string, payload: Buffer, traceId: string | undefined): Promise<void> {
+    this.metrics.received += 1;
+    const parsed = parseMqttReading(topic, payload, new Date());
+    if (!parsed.ok) {
+      this.metrics.reject(parsed.reason);
+      this.logger.warn(
+        { topic, reason: parsed.reason },
+        `Dropped a bad reading on ${topic}: ${parsed.reason}`,
+      );
+      return Promise.resolve(); // acknowledged: redelivering a bad message would not make it good
+    }
+    const reading = parsed.reading;
+    return new Promise((resolve, reject) =>
+      this.writer.enqueue(reading, traceId, (error, stored, verdict) => {
+        if (error && isDataError(error)) {
+          // The database refuses this row for good: count it as a bad message.
+          this.metrics.reject(`refused by the database: ${error.message}`);
+          return resolve();
+        }
+        if (error) return reject(error);
+        if (stored) this.publish(reading, verdict as AnomalyVerdict);
+        resolve();
+      }),
+    );
   }
 
   /**
@@ -71,11 +84,10 @@ export class SensorIngestService {
         results[index] = { index, status: 'invalid', reason: parsed.reason };
       }
     });
-    const judged = valid.map((v) => this.judge(v.reading));
-    const stored = await this.commit(judged);
+    const written = await this.commit(valid.map((v) => v.reading));
     valid.forEach((v, i) => {
-      results[v.index] = stored[i]
-        ? { index: v.index, status: 'stored', anomaly: judged[i].verdict.anomaly }
+      results[v.index] = written[i].stored
+        ? { index: v.index, status: 'stored', anomaly: written[i].verdict.anomaly }
         : { index: v.index, status: 'duplicate' };
     });
     return results;
@@ -101,46 +113,23 @@ export class SensorIngestService {
         problems,
       );
     }
-    const judged = parsed.map((p) => this.judge((p as { reading: ValidReading }).reading));
-    const stored = await this.commit(judged);
-    return judged.map((j, index) =>
-      stored[index]
-        ? { index, status: 'stored', anomaly: j.verdict.anomaly }
-        : { index, status: 'duplicate' },
+    const written = await this.commit(parsed.map((p) => (p as { reading: ValidReading }).reading));
+    return written.map((w, index) =>
+      w.stored ? { index, status: 'stored', anomaly: w.verdict.anomaly } : { index, status: 'duplicate' },
     );
   }
 
-  /** The server's verdict on a valid reading; advances the sensor's previous value. */
-  judge(reading: ValidReading): JudgedReading {
-    const key = `${reading.sensorId}\u0000${reading.sensorType}`;
-    const verdict = detectAnomaly(
-      reading.value,
-      this.previous.get(key),
-      this.thresholds.resolve(reading.sensorType, reading.sensorId),
-    );
-    this.previous.set(key, reading.value);
-    return { reading, verdict };
-  }
-
-  /** Writes judged readings; after the commit, publishes what was new. Resolves per row: new or duplicate. */
-  async commit(rows: JudgedReading[]): Promise<boolean[]> {
-    if (rows.length === 0) return [];
-    const stored = await this.writer.write(rows);
-    rows.forEach((row, i) => {
-      if (stored[i]) this.publish(row);
+  /** Writes readings (judged in the batch); after the commit, publishes what was new. */
+  private async commit(readings: ValidReading[]): Promise<WriteResult[]> {
+    if (readings.length === 0) return [];
+    const written = await this.writer.write(readings, currentRequestId());
+    readings.forEach((reading, i) => {
+      if (written[i].stored) this.publish(reading, written[i].verdict);
     });
-    return stored;
+    return written;
   }
 
-  /** `commit` for one row with a callback, for the MQTT hot path. */
-  commitOne(row: JudgedReading, done: WriteCallback): void {
-    this.writer.enqueue(row, (error, stored) => {
-      if (stored) this.publish(row);
-      done(error, stored);
-    });
-  }
-
-  private publish({ reading: r, verdict }: JudgedReading): void {
+  private publish(r: ValidReading, verdict: AnomalyVerdict): void {
     const event: SensorDataEvent = {
       sensor_id: r.sensorId,
       sensor_type: r.sensorType,
