@@ -1,30 +1,35 @@
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { connectAsync, type MqttClient } from 'mqtt';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { ReadingSimulator, type SimulatedReading } from '../src/sensors/simulator.js';
-import { migrate, startProcess, table } from './lib.js';
+import { ReadingSimulator } from '../src/sensors/simulator.js';
+import { migrate, startProcess, table, type Started } from './lib.js';
+import { startBroker, type Broker } from './mosquitto.js';
 import { ensureDatabase, sleep, useBenchServices } from './sensors-lib.js';
 
 /**
- * `npm run bench:ingest`: in one run,
- *  (a) the ceiling: COPY of the same kind of rows into `sensor_readings` straight from Node;
- *  (b) the full path: simulated devices publish QoS 1 readings through Mosquitto into the app (MQTT consumer,
- *      validation, anomaly detection, batched INSERT, acknowledgement after commit, live events).
- * Prints readings/s sustained, the ingest lag (device timestamp at publish -> row stored) p50/p99, and b/a.
+ * `npm run bench:ingest`, in one run on one machine (app, broker, database and publishers share its cores):
+ *  (a) the COPY ceiling: rows of the same shape COPYed into `sensor_readings` straight from Node;
+ *  (b) the ramp: simulated devices publish QoS 1 readings through a Mosquitto started with the project's
+ *      configuration (docker/mosquitto.conf) into the app, at rising rates; a step is sustained when every
+ *      reading is stored and the ingest lag (device timestamp -> row stored) has p99 < 1 s. Prints each step and
+ *      the ceiling, with the app's CPU time per reading;
+ *  (c) overload: twice the ceiling for a minute; every reading must be stored (late, not lost). Ends with a verdict.
+ * Knobs: BENCH_RATES (comma list), BENCH_STEP_SECONDS, BENCH_OVERLOAD_SECONDS (0: skip), BENCH_DEVICES,
+ * BENCH_PUBLISHERS, BENCH_COPY_ROWS.
  */
-const seconds = Number(process.env.BENCH_SECONDS ?? 15);
-const rate = Number(process.env.BENCH_RATE ?? 12000);
+const rates = (process.env.BENCH_RATES ?? '10000,15000,20000,25000,30000,35000,40000').split(',').map(Number);
+const stepSeconds = Number(process.env.BENCH_STEP_SECONDS ?? 10);
+const overloadSeconds = Number(process.env.BENCH_OVERLOAD_SECONDS ?? 60);
 const devices = Number(process.env.BENCH_DEVICES ?? 1000);
-const publishers = Number(process.env.BENCH_PUBLISHERS ?? 4);
-const copyRows = Number(process.env.BENCH_COPY_ROWS ?? 200_000);
-const TICK_MS = 10;
+const publisherCount = Number(process.env.BENCH_PUBLISHERS ?? 2);
+const copyRows = Number(process.env.BENCH_COPY_ROWS ?? 300_000);
+const LAG_P99_LIMIT_MS = 1000;
 
 async function copyCeiling(pool: pg.Pool): Promise<number> {
-  await pool.query('TRUNCATE sensor_readings, sensors');
   const sim = new ReadingSimulator(devices, 'copy', 0.01);
   const start = Date.now() - 3600_000;
   const lines = function* () {
@@ -51,84 +56,65 @@ async function copyCeiling(pool: pg.Pool): Promise<number> {
   }
 }
 
-async function fullPath(pool: pg.Pool) {
-  await pool.query('TRUNCATE sensor_readings, sensors');
-  const run = `bench${randomBytes(3).toString('hex')}`;
-  const app = await startProcess(['dist/main.js'], {
-    LOG_LEVEL: 'warn',
-    SENSORS_MQTT_SHARE_GROUP: run,
-    SENSORS_REPLICA_ID: run,
-    SENSORS_MQTT_SESSION_EXPIRY_SECONDS: '30',
-  });
-  // Wait for the consumer's subscription before publishing (a shared subscription does not queue for nobody).
-  for (;;) {
-    const status = (await (await fetch(`${app.url}/api/v1/status`)).json()) as {
-      modules: { sensors: { mqtt_consumer: { connected: boolean } } };
+interface PublishResult {
+  published: number;
+  acked: number;
+  failed: number;
+  seconds: number;
+}
+
+class Publishers {
+  private readonly children: ChildProcess[] = [];
+  constructor(count: number) {
+    for (let i = 0; i < count; i++)
+      this.children.push(fork(new URL('./ingest-publisher.js', import.meta.url), [], { stdio: 'inherit' }));
+  }
+
+  async publish(url: string, run: string, rate: number, seconds: number): Promise<PublishResult> {
+    const n = this.children.length;
+    const results = await Promise.all(
+      this.children.map(
+        (child, i) =>
+          new Promise<PublishResult>((resolve, reject) => {
+            child.once('message', (m: PublishResult & { error?: string }) =>
+              m.error ? reject(new Error(m.error)) : resolve(m),
+            );
+            child.send({
+              url,
+              clientId: `${run}-pub${i}-${randomBytes(2).toString('hex')}`,
+              prefix: `${run}-p${i}`,
+              devices: Math.ceil(devices / n),
+              rate: rate / n,
+              seconds,
+            });
+          }),
+      ),
+    );
+    return {
+      published: results.reduce((s, r) => s + r.published, 0),
+      acked: results.reduce((s, r) => s + r.acked, 0),
+      failed: results.reduce((s, r) => s + r.failed, 0),
+      seconds: Math.max(...results.map((r) => r.seconds)),
     };
-    if (status.modules.sensors.mqtt_consumer.connected) break;
-    await sleep(100);
   }
-  await sleep(500);
-  const cpuBefore = cpuSeconds(app.child.pid as number);
-  const clients: MqttClient[] = await Promise.all(
-    Array.from({ length: publishers }, (_, i) =>
-      connectAsync(process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883', { clientId: `${run}-pub-${i}` }),
-    ),
-  );
-  const sims = clients.map(
-    (_, i) => new ReadingSimulator(Math.ceil(devices / publishers), `${run}-p${i}`, 0.01),
-  );
-  let published = 0;
-  let failed = 0;
-  const started = Date.now();
-  const inFlight = new Set<Promise<unknown>>();
-  while (Date.now() - started < seconds * 1000) {
-    const due = Math.floor(((Date.now() - started) / 1000) * rate) - published;
-    for (let i = 0; i < due; i++) {
-      const k = published % clients.length;
-      const { topic, payload }: SimulatedReading = sims[k].reading();
-      const p = clients[k]
-        .publishAsync(topic, JSON.stringify(payload), { qos: 1 })
-        .catch(() => (failed += 1));
-      inFlight.add(p);
-      void p.finally(() => inFlight.delete(p));
-      published += 1;
-    }
-    await sleep(TICK_MS);
+
+  stop(): void {
+    for (const child of this.children) child.kill();
   }
-  await Promise.all(inFlight);
-  const publishSeconds = (Date.now() - started) / 1000;
-  const expected = published - failed;
-  const drainDeadline = Date.now() + 60_000;
-  let stored = 0;
-  while (Date.now() < drainDeadline) {
-    stored = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM sensor_readings')).rows[0].n;
-    if (stored >= expected) break;
-    await sleep(250);
-  }
-  const [figures] = (
-    await pool.query<{ first: Date; last: Date; p50: number; p99: number; max: number }>(
-      `SELECT min(stored_at) AS first, max(stored_at) AS last,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - "timestamp") * 1000) AS p50,
-              percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - "timestamp") * 1000) AS p99,
-              max(extract(epoch FROM stored_at - "timestamp") * 1000) AS max
-         FROM sensor_readings`,
-    )
-  ).rows;
-  const appCpu = cpuSeconds(app.child.pid as number) - cpuBefore;
-  await Promise.all(clients.map((c) => c.endAsync()));
-  await app.stop();
-  const span = (figures.last.getTime() - figures.first.getTime()) / 1000;
-  return {
-    offered: published / publishSeconds,
-    published,
-    stored,
-    sustained: stored / span,
-    p50: figures.p50,
-    p99: figures.p99,
-    max: figures.max,
-    cpuMicrosPerReading: (appCpu / Math.max(stored, 1)) * 1e6,
+}
+
+interface SensorsStatus {
+  stored: number;
+  duplicates: number;
+  mqtt_consumer: { connected: boolean; in_flight: number };
+  pending_writes: number;
+}
+
+async function status(app: Started): Promise<SensorsStatus> {
+  const body = (await (await fetch(`${app.url}/api/v1/status`)).json()) as {
+    modules: { sensors: SensorsStatus };
   };
+  return body.modules.sensors;
 }
 
 /** User + system CPU time of a process so far (Linux). */
@@ -137,46 +123,164 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+interface StepResult {
+  offered: number;
+  acked: number;
+  stored: number;
+  lost: number;
+  p50: number;
+  p99: number;
+  cpuMicros: number;
+  drainSeconds: number;
+  maxBacklog: number;
+}
+
+/**
+ * Offers `rate` readings/s for `seconds`, then waits (up to `drainLimitS`) until the app has stored all of them;
+ * the lag figures come from the rows stored in the step.
+ */
+async function step(
+  pool: pg.Pool,
+  app: Started,
+  broker: Broker,
+  publishers: Publishers,
+  run: string,
+  rate: number,
+  seconds: number,
+  drainLimitS: number,
+): Promise<StepResult> {
+  const before = await status(app);
+  const cpuBefore = cpuSeconds(app.child.pid as number);
+  const from = new Date();
+  let maxBacklog = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const s = await status(app).catch(() => undefined);
+      if (s) maxBacklog = Math.max(maxBacklog, s.mqtt_consumer.in_flight + (broker.queued() ?? 0));
+      await sleep(500);
+    }
+  })();
+  const published = await publishers.publish(broker.url, run, rate, seconds);
+  const publishedAt = Date.now();
+  let stored = 0;
+  while (Date.now() - publishedAt < drainLimitS * 1000) {
+    stored = (await status(app)).stored - before.stored;
+    if (stored >= published.acked) break;
+    await sleep(200);
+  }
+  const drainSeconds = (Date.now() - publishedAt) / 1000;
+  sampling = false;
+  await sampler;
+  const cpu = cpuSeconds(app.child.pid as number) - cpuBefore;
+  const to = new Date();
+  const [lag] = (
+    await pool.query<{ p50: number; p99: number }>(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - "timestamp") * 1000) AS p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - "timestamp") * 1000) AS p99
+         FROM sensor_readings WHERE "timestamp" >= $1 AND "timestamp" <= $2`,
+      [from, to],
+    )
+  ).rows;
+  return {
+    offered: published.published / published.seconds,
+    acked: published.acked,
+    stored,
+    lost: Math.max(0, published.acked - stored),
+    p50: Math.round(lag.p50 ?? NaN),
+    p99: Math.round(lag.p99 ?? NaN),
+    cpuMicros: Math.round((cpu / Math.max(stored, 1)) * 1e6 * 10) / 10,
+    drainSeconds: Math.round(drainSeconds * 10) / 10,
+    maxBacklog,
+  };
+}
+
 async function main(): Promise<void> {
   const { databaseUrl } = useBenchServices();
   await ensureDatabase(databaseUrl);
   migrate();
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  await pool.query('TRUNCATE sensor_readings, sensors');
+  const broker = await startBroker();
   console.log(
-    `bench:ingest: (a) COPY ${copyRows} rows; (b) ${devices} devices over ${publishers} MQTT connections, ` +
-      `QoS 1, offered ${rate}/s for ${seconds} s`,
+    `bench:ingest: ${devices} devices over ${publisherCount} publisher processes, QoS 1, broker ${broker.url} ` +
+      `(${broker.own ? 'started with docker/mosquitto.conf' : 'external'}); steps ${rates.join(', ')}/s x ${stepSeconds} s`,
   );
   const ceiling = await copyCeiling(pool);
-  const full = await fullPath(pool);
-  table([
-    {
-      path: '(a) COPY from Node (ceiling)',
-      'readings/s': Math.round(ceiling),
-      'lag p50 ms': '-',
-      'lag p99 ms': '-',
-    },
-    {
-      path: '(b) devices -> Mosquitto -> app -> PostgreSQL',
-      'readings/s': Math.round(full.sustained),
-      'lag p50 ms': Math.round(full.p50),
-      'lag p99 ms': Math.round(full.p99),
-    },
-  ]);
-  console.log(
-    `published ${full.published} (offered ${Math.round(full.offered)}/s), stored ${full.stored}, ` +
-      `lag max ${Math.round(full.max)} ms, app CPU ${Math.round(full.cpuMicrosPerReading)} µs/reading, ` +
-      `ratio b/a ${(full.sustained / ceiling).toFixed(3)}`,
-  );
-  if (full.stored < full.published)
+  await pool.query('TRUNCATE sensor_readings, sensors');
+  const run = `bench${randomBytes(3).toString('hex')}`;
+  const app = await startProcess(['dist/main.js'], {
+    LOG_LEVEL: 'warn',
+    MQTT_URL: broker.url,
+    SENSORS_MQTT_SHARE_GROUP: run,
+    SENSORS_REPLICA_ID: run,
+    SENSORS_MQTT_SESSION_EXPIRY_SECONDS: '600',
+  });
+  while (!(await status(app)).mqtt_consumer.connected) await sleep(100);
+  await sleep(500);
+  const publishers = new Publishers(publisherCount);
+  const rows: Array<Record<string, string | number>> = [];
+  let best: { rate: number; result: StepResult } | undefined;
+  try {
+    for (const rate of rates) {
+      const result = await step(pool, app, broker, publishers, `${run}r${rate}`, rate, stepSeconds, 120);
+      const sustained = result.lost === 0 && result.p99 < LAG_P99_LIMIT_MS;
+      rows.push({
+        'offered/s': Math.round(result.offered),
+        stored: result.stored,
+        lost: result.lost,
+        'lag p50 ms': result.p50,
+        'lag p99 ms': result.p99,
+        'app CPU µs/reading': result.cpuMicros,
+        'backlog max': result.maxBacklog,
+        sustained: sustained ? 'yes' : 'no',
+      });
+      if (!sustained) break;
+      best = { rate: result.offered, result };
+    }
+    table(rows);
+    console.log(`(a) COPY from Node: ${Math.round(ceiling)} rows/s`);
     console.log(
-      `${full.published - full.stored} readings never reached the app: Mosquitto drops QoS 1 messages for a ` +
-        `subscriber whose queue is full (max_queued_messages, default 1000) when the offered rate exceeds what ` +
-        `the app sustains; raise it in mosquitto.conf or lower BENCH_RATE.`,
+      best
+        ? `ceiling: ${Math.round(best.rate)} readings/s sustained (every reading stored, lag p99 ${best.result.p99} ms), ` +
+            `${best.result.cpuMicros} µs app CPU per reading, ${((best.rate / ceiling) * 100).toFixed(0)}% of COPY`
+        : 'ceiling: below the first step',
     );
-  await pool.end();
+    if (overloadSeconds > 0) {
+      const rate = 2 * (best?.rate ?? rates[0]);
+      console.log(
+        `overload: offering ${Math.round(rate)}/s (twice the ceiling) for ${overloadSeconds} s ...`,
+      );
+      const result = await step(pool, app, broker, publishers, `${run}ov`, rate, overloadSeconds, 600);
+      console.log(
+        `overload: offered ${Math.round(result.offered)}/s, accepted by the broker ${result.acked}, stored ${result.stored} ` +
+          `(drained ${result.drainSeconds} s after publishing stopped), backlog max ${result.maxBacklog} readings, ` +
+          `lag p99 ${result.p99} ms, app peak RSS ${peakRssMb(app.child.pid as number)} MB, broker peak RSS ` +
+          `${broker.pid ? peakRssMb(broker.pid) : '?'} MB`,
+      );
+      console.log(
+        result.lost === 0
+          ? 'verdict: every QoS 1 reading stored (late, not lost)'
+          : `verdict: LOST ${result.lost} readings`,
+      );
+    }
+  } finally {
+    publishers.stop();
+    await app.stop();
+    await broker.stop();
+    await pool.end();
+  }
 }
 
-void main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+void main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { QueueWorkersCheck } from './common/queue/queue-workers.check.js';
 import { SchedulingModule } from './common/schedule/scheduling.module.js';
 import { DefaultThrottlerGuard } from './common/throttling/rate-limit.guards.js';
 import { CloudcastingModule } from './cloudcasting/cloudcasting.module.js';
-import { RpcContextInterceptor } from './common/context/rpc-context.interceptor.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { CoreModule } from './core.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -33,7 +32,6 @@ import { SensorsModule } from './sensors/sensors.module.js';
   providers: [
     { provide: APP_GUARD, useClass: DefaultThrottlerGuard },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
-    { provide: APP_INTERCEPTOR, useClass: RpcContextInterceptor },
     QueueWorkersCheck,
   ],
 })

@@ -17,9 +17,10 @@ async function bootstrap(): Promise<void> {
   setupApp(app);
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
   // Our MQTT transport: the @EventPattern handlers (sensors.mqtt.controller.ts) with acknowledge-after-commit.
+  // It does not inherit the HTTP guards, pipes and interceptors: it sets each message's correlation id itself.
   app.connectMicroservice<MicroserviceOptions>(
     { strategy: app.get(MqttConsumerTransport) },
-    { inheritAppConfig: true },
+    { inheritAppConfig: false },
   );
   await app.startAllMicroservices();
   const server = await app.listen(config.port);

@@ -5,6 +5,7 @@ import { ConfigService } from '@nestjs/config';
 import { CustomTransportStrategy, type MessageHandler, MqttContext, Server } from '@nestjs/microservices';
 import type { IPublishPacket } from 'mqtt';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { runWithRequestId } from '../common/context/request-context.js';
 import { AppConfig } from '../config/app.config.js';
 import { RedisService } from '../redis/redis.service.js';
 import { mqttConsumerConfig, type MqttConsumerConfig } from './mqtt-consumer.config.js';
@@ -26,6 +27,8 @@ const QUIET_MS = 300;
 const TAKEOVER_LOCK_MS = 10_000;
 const TAKEOVER_SWEEP_MS = 1000;
 const MAX_ROUTES = 50_000;
+/** Mosquitto's count of the messages it holds (queued for sessions, retained), every `sys_interval`. */
+const BROKER_STORE_TOPIC = '$SYS/broker/store/messages/count';
 
 export interface ConsumerCounters {
   received: number;
@@ -38,7 +41,10 @@ export interface ConsumerCounters {
  * Our MQTT transport microservice (a Nest `CustomTransportStrategy`). Handlers are ordinary `@EventPattern`
  * methods; a QoS 1 message is acknowledged only once its handler has finished (its promise or observable settled),
  * so a handler that resolves after the commit gives acknowledge-after-commit. Every message runs in its own
- * correlation id (the global RpcContextInterceptor).
+ * correlation id: the MQTT 5 user property `x-request-id` when the publisher set one, else a new UUID; it is on
+ * every log line of the handler (and Sensors stores it as the reading's `trace_id`). The handlers do not inherit
+ * the HTTP app's global guards, pipes and interceptors (main.ts): none applies to a device's message, and each
+ * would cost the hot path a promise chain per message.
  *
  * Replicas share the stream through shared subscriptions (`$share/<group>/<pattern>`) on persistent sessions
  * (see README, "MQTT consumer and replicas"):
@@ -57,6 +63,8 @@ export class MqttConsumerTransport
   implements CustomTransportStrategy, BeforeApplicationShutdown
 {
   protected override readonly logger = new Logger('MqttConsumer');
+  /** A failing handler rejects to us (no PUBACK, retried) instead of being logged and forgotten by Nest. */
+  override readonly propagatesEventHandlerErrors = true;
   readonly clientId: string;
   private readonly url: string;
   private readonly config: MqttConsumerConfig;
@@ -76,6 +84,8 @@ export class MqttConsumerTransport
     takeovers: 0,
     takenOverMessages: 0,
   };
+  /** The broker's backlog as it last reported it ($SYS), null when it does not report it. */
+  brokerStoredMessages: number | null = null;
 
   constructor(
     config: ConfigService,
@@ -148,6 +158,7 @@ export class MqttConsumerTransport
         { qos: 1 },
         (error) => error && this.logger.error(`MQTT subscribe failed: ${error.message}`),
       );
+      client.subscribe(BROKER_STORE_TOPIC, { qos: 0 }, () => undefined);
     });
     client.on('error', (error) => this.logger.warn(`MQTT consumer: ${error.message}`));
     client.on('offline', () => !this.closing && this.logger.warn('MQTT consumer offline; reconnecting'));
@@ -164,6 +175,10 @@ export class MqttConsumerTransport
   /** A message of any session (ours or a taken-over one) to its handler; settled (acknowledged) when it is done. */
   private dispatch(packet: IPublishPacket, settle: () => void, from: MqttSession): void {
     const topic = packet.topic;
+    if (topic === BROKER_STORE_TOPIC) {
+      this.brokerStoredMessages = Number((packet.payload as Buffer).toString()) || 0;
+      return settle();
+    }
     if (topic.startsWith(PRESENCE_ROOT)) {
       if (from === this.session) this.onPresence(topic, packet.payload as Buffer);
       return settle();
@@ -198,7 +213,10 @@ export class MqttConsumerTransport
       }
       settle(); // the connection is gone: the broker redelivers it on the next one (the PUBACK is not sent)
     };
-    handler(packet.payload, context).then((result) => {
+    const requestId = packet.properties?.userProperties?.['x-request-id'];
+    runWithRequestId(Array.isArray(requestId) ? requestId[0] : requestId, () =>
+      handler(packet.payload, context),
+    ).then((result) => {
       if (!isObservable(result)) return settle();
       lastValueFrom(result, { defaultValue: undefined }).then(() => settle(), settleOrRetry);
     }, settleOrRetry);

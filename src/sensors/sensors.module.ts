@@ -56,6 +56,8 @@ export class SensorsModule implements OnModuleInit {
         // Delivered to this replica and not yet acknowledged; the rest of the backlog waits at the broker.
         in_flight: this.consumer.inflight,
         taking_over: this.consumer.takingOver,
+        // Everything the broker holds (queued for sessions of every client, retained), as it reports it.
+        broker_stored_messages: this.consumer.brokerStoredMessages,
         ...this.consumer.counters,
       },
       pending_writes: this.writer.pending,

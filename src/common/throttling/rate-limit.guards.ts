@@ -18,6 +18,12 @@ const RATE_LIMIT = 'terrawatch:rate-limit';
  */
 @Injectable()
 export class DefaultThrottlerGuard extends ThrottlerGuard {
+  /** HTTP only: MQTT messages (the transport microservice inherits the global guards) are not rate limited. */
+  override canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return Promise.resolve(true);
+    return super.canActivate(context);
+  }
+
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     return rateLimitOf(this.reflector, context) !== undefined;
   }
