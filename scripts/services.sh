@@ -44,12 +44,23 @@ if ! port_open 6379; then
   wait_port 6379 || { log "Redis did not start"; exit 1; }
 fi
 
-# Mosquitto
+# Mosquitto: a broker this script starts runs with the project's settings (docker/mosquitto.conf: queues deep
+# enough that overload delays readings instead of dropping them, persistent sessions); one already running is used
+# as it is, with a warning when it keeps Mosquitto's default of 1000 queued messages per session.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if ! port_open 1883; then
-  command -v mosquitto >/dev/null 2>&1 || { log "installing Mosquitto"; apt_install mosquitto; }
-  log "starting Mosquitto"
-  if [ -f /etc/mosquitto/mosquitto.conf ]; then mosquitto -d -c /etc/mosquitto/mosquitto.conf; else mosquitto -d -p 1883; fi
+  command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || { log "installing Mosquitto"; apt_install mosquitto; }
+  log "starting Mosquitto with docker/mosquitto.conf"
+  data=${MOSQUITTO_DATA_DIR:-/var/lib/mosquitto-terrawatch}
+  mkdir -p "$data"
+  conf="$data/mosquitto.conf"
+  sed -e "s#^listener 1883\$#listener 1883 127.0.0.1#" -e "s#^persistence_location .*#persistence_location $data/#" \
+    "$ROOT/docker/mosquitto.conf" > "$conf"
+  "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -d -c "$conf"
   wait_port 1883 || { log "Mosquitto did not start"; exit 1; }
+elif [ -r /etc/mosquitto/mosquitto.conf ] && ! grep -rqs '^max_queued_messages' /etc/mosquitto/mosquitto.conf /etc/mosquitto/conf.d; then
+  log "note: the running Mosquitto keeps at most 1000 queued messages per session (max_queued_messages);"
+  log "      under overload it drops readings beyond that. docker/mosquitto.conf has the settings to use."
 fi
 
 log "PostgreSQL+PostGIS :5432, Redis :6379, Mosquitto :1883 are up"
