@@ -67,6 +67,8 @@ export class MqttSession {
       reconnectPeriod: options.reconnect ? 1000 : 0,
       connectTimeout: 5000,
       manualConnect: true,
+      // mqtt.js logs several lines per packet through `debug`; off unless DEBUG asks for it (hot path).
+      ...(/mqttjs/.test(process.env.DEBUG ?? '') ? {} : { log: () => undefined }),
     });
     this.client.on('connect', () => (this.generation += 1));
     this.client.handleMessage = (packet, done) => {
