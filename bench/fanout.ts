@@ -52,7 +52,9 @@ async function main(): Promise<void> {
   await ensureDatabase(databaseUrl);
   migrate();
   const run = `fan${randomBytes(3).toString('hex')}`;
-  const app = await startProcess([process.env.BENCH_APP ?? 'dist/main.js'], {
+  // BENCH_NODE_ARGS, e.g. `--cpu-prof`, profiles the app alone.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const app = await startProcess([...nodeArgs, process.env.BENCH_APP ?? 'dist/main.js'], {
     LOG_LEVEL: 'warn',
     THROTTLE_DEFAULT_LIMIT: '100000000',
     THROTTLE_LOGIN_LIMIT: '1000',
