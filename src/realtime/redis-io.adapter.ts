@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
+import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { RedisService } from '../redis/redis.service.js';
 
@@ -28,6 +29,7 @@ export class RedisIoAdapter extends IoAdapter {
     // Pub/sub channels are shared by every database of a Redis server: a channel name per database keeps two
     // deployments (or a test run beside a demo) on one server from receiving each other's events.
     server.adapter(createAdapter(pub, sub, { key: `socket.io:db${redis.client.options.db ?? 0}` }));
+    coalesceWrites(server);
     return server;
   }
 
@@ -35,4 +37,29 @@ export class RedisIoAdapter extends IoAdapter {
     await super.close(server);
     await Promise.all(this.connections.splice(0).map((c) => c.quit().catch(() => c.disconnect())));
   }
+}
+
+/**
+ * Engine.IO hands a client's queued packets to the WebSocket in one go ("flush", then "drain" right after), but the
+ * WebSocket writes each frame with its own system call. Corking the client's TCP socket for that moment sends them
+ * in one write: the live stream's events of a tick reach a client in two writes (the first packet, then the rest)
+ * instead of one per event. Only for clients that opened a WebSocket directly (their handshake request is the
+ * upgrade, so its socket is the one the frames go to); others are left as they are.
+ */
+function coalesceWrites(server: Server): void {
+  const tcp = (conn: { request: IncomingMessage; transport: { name: string } }) =>
+    conn.transport.name === 'websocket' && conn.request.headers.upgrade?.toLowerCase() === 'websocket'
+      ? conn.request.socket
+      : undefined;
+  const corked = new WeakSet<object>();
+  server.engine.on('flush', (conn, packets: unknown[]) => {
+    const socket = packets.length > 1 ? tcp(conn) : undefined;
+    if (!socket) return;
+    socket.cork();
+    corked.add(conn);
+  });
+  server.engine.on('drain', (conn) => {
+    if (!corked.delete(conn)) return;
+    tcp(conn)?.uncork();
+  });
 }

@@ -19,8 +19,9 @@ type SensorsSocket = Socket<Record<string, never>, SensorsServerEvents>;
 
 /**
  * `/sensors`: the live stream. Authenticated at the handshake with the same JWT as HTTP. Clients choose their rooms
- * (per sensor id and per type); the events come from `LiveStream`, which gets the namespace here. Through the
- * Redis adapter every replica's clients see every replica's events.
+ * (per sensor id and per type); the events come from `LiveStream`, which gets the namespace here and forwards each
+ * tick's events to the other replicas through the Redis adapter, so every replica's clients see every replica's
+ * events.
  */
 // The global HTTP rate limiter cannot read a socket message (no response to set headers on).
 @SkipThrottle()
@@ -36,8 +37,9 @@ export class SensorsGateway implements OnGatewayInit<SensorsNamespace>, OnGatewa
     namespace.use((socket, next) => {
       this.authenticator
         .authenticate(socket as unknown as Socket)
-        .then((user) => {
+        .then(async (user) => {
           socket.data.user = user;
+          await this.stream.clientArriving();
           next();
         })
         .catch((e: Error) => next(e));
