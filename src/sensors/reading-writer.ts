@@ -9,6 +9,7 @@ import { sensorsConfig, type SensorsConfig } from './sensors.config.js';
 export interface JudgedReading {
   reading: ValidReading;
   verdict: AnomalyVerdict;
+  traceId?: string;
 }
 
 /** Called once the row's batch is settled: `stored` is false for a duplicate. */
