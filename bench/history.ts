@@ -117,6 +117,25 @@ async function main(): Promise<void> {
       })
     ).json()) as { access_token: string };
 
+    // The floor under the same load: an authenticated request that reads one registry row.
+    const floor: number[] = [];
+    for (let i = 0; i < requests + 10; i++) {
+      const t0 = performance.now();
+      const res = await fetch(`${app.url}/api/v1/sensors/latest?limit=1`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      await res.json();
+      if (i >= 10) floor.push(performance.now() - t0);
+    }
+    floor.sort((a, b) => a - b);
+    results.push({
+      query: 'API /sensors/latest?limit=1 (floor: HTTP + auth)',
+      requests,
+      points: 1,
+      p50_ms: +percentile(floor, 50).toFixed(1),
+      p99_ms: +percentile(floor, 99).toFixed(1),
+    });
+
     // A window ending a few seconds before the data's end, unaligned, as a client's "now" would be.
     const to = new Date(end.getTime() - 7_321);
     const scenarios = [
