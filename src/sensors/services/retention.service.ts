@@ -45,13 +45,16 @@ export class RetentionService {
     @Inject(sensorsConfig.KEY) private readonly config: SensorsConfig,
   ) {}
 
-  /** The days' partitions around `now`; returns the ones it created. */
-  ensurePartitions(now = new Date()): Promise<string[]> {
-    return this.locked((q) => this.createPartitions(q, now));
+  /**
+   * The days' partitions around `now`; returns the ones it created. Does not wait (start-up): when another replica
+   * holds the lock, that one is creating them.
+   */
+  async ensurePartitions(now = new Date()): Promise<string[]> {
+    return (await this.locked((q) => this.createPartitions(q, now), false)) ?? [];
   }
 
   async purge(now = new Date()): Promise<RetentionResult> {
-    return this.locked(async (q) => {
+    return this.lockedWait(async (q) => {
       const partitionsCreated = await this.createPartitions(q, now);
       const { days, batchRows, rollupDays } = this.config.retention;
       if (days <= 0)
@@ -115,11 +118,22 @@ export class RetentionService {
     });
   }
 
-  private async locked<T>(work: (q: QueryRunner) => Promise<T>): Promise<T> {
+  private async lockedWait<T>(work: (q: QueryRunner) => Promise<T>): Promise<T> {
+    return (await this.locked(work, true)) as T;
+  }
+
+  /** Runs `work` holding the storage lock; without `wait`, answers undefined when another session holds it. */
+  private async locked<T>(work: (q: QueryRunner) => Promise<T>, wait: boolean): Promise<T | undefined> {
     const q = this.db.createQueryRunner();
     try {
       await q.connect();
-      await q.query(`SELECT pg_advisory_lock($1)`, [STORAGE_LOCK]);
+      if (wait) await q.query(`SELECT pg_advisory_lock($1)`, [STORAGE_LOCK]);
+      else {
+        const [{ got }] = (await q.query(`SELECT pg_try_advisory_lock($1) AS got`, [STORAGE_LOCK])) as [
+          { got: boolean },
+        ];
+        if (!got) return undefined;
+      }
       try {
         return await work(q);
       } finally {
