@@ -1,4 +1,9 @@
-/* Scratch measurement (not a bench:* script): cost of ReadingsRepository.insertBatch, 5000-row batches. */
+/**
+ * Not a `bench:*` script: the cost of one `ReadingsRepository.insertBatch` statement, 5000-row batches of 1,000
+ * sensors on one connection, rows/s and CPU per row of the database backend and of this process. It TRUNCATEs the
+ * readings of DATABASE_URL, so it refuses a database whose name lacks "test" or "bench".
+ * `DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_sensors node dist/bench/write-cost.js`
+ */
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { databaseOptions } from '../src/database/database.options.js';
@@ -22,6 +27,8 @@ async function backendCpuMs(ds: DataSource): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  const name = new URL(process.env.DATABASE_URL as string).pathname;
+  if (!/test|bench/.test(name)) throw new Error(`Refusing to truncate the readings of ${name}`);
   const ds = await new DataSource(databaseOptions(process.env.DATABASE_URL as string, 4)).initialize();
   await ds.query('TRUNCATE sensor_readings, sensors');
   await ds.query(
