@@ -20,7 +20,7 @@ const MAX_BACK_DAYS = 366;
  *
  * The conversion copies every row (rename the old table, create the partitioned one, copy, drop the old), in the
  * migration's transaction: nothing is lost, and on failure nothing changes. It holds the old table locked while it
- * copies (about a minute per 10M rows here): run it in a maintenance window on a large table.
+ * copies (not measured at scale: time it on a copy first) - run it in a maintenance window on a large table.
  */
 export class SensorsStorage1700000007000 implements MigrationInterface {
   name = 'SensorsStorage1700000007000';
