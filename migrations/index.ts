@@ -5,6 +5,7 @@ import { Species1700000003000 } from './1700000003000-species.js';
 import { Scans1700000004000 } from './1700000004000-scans.js';
 import { Jobs1700000005000 } from './1700000005000-jobs.js';
 import { JobsKinds1700000006000 } from './1700000006000-jobs-kinds.js';
+import { SensorsStorage1700000007000 } from './1700000007000-sensors-storage.js';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file; add it here. */
 export const ALL_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const ALL_MIGRATIONS = [
   Scans1700000004000,
   Jobs1700000005000,
   JobsKinds1700000006000,
+  SensorsStorage1700000007000,
 ];

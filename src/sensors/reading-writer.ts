@@ -115,7 +115,7 @@ export class ReadingWriter implements OnApplicationShutdown {
   private async persist(rows: JudgedReading[], callbacks: WriteCallback[]): Promise<void> {
     const started = performance.now();
     try {
-      const inserted = (await this.readings.insertBatch(rows)) as Set<string> | 'all';
+      const inserted = await this.readings.insertBatch(rows);
       let stored = 0;
       rows.forEach((row, i) => {
         const isNew = inserted === 'all' || inserted.has(keyOf(row.reading));

@@ -27,6 +27,11 @@ export class SensorsEnv {
   @Max(100000)
   SENSORS_RETENTION_BATCH_ROWS: number = 10000;
 
+  /** Hourly rollups are kept this many days (at least SENSORS_RETENTION_DAYS); 0 keeps them for ever. */
+  @IsInt()
+  @Min(0)
+  SENSORS_ROLLUP_RETENTION_DAYS: number = 0;
+
   /** Requests per minute per client on `POST /sensors/readings` (devices post often; each request holds <= 1000). */
   @IsInt()
   @Min(1)
@@ -52,7 +57,11 @@ export const sensorsConfig = defineConfig('sensors', SensorsEnv, (env) => ({
   httpIngestPerMinute: env.SENSORS_HTTP_INGEST_PER_MINUTE,
   batch: { maxRows: env.SENSORS_BATCH_MAX_ROWS, maxWaitMs: env.SENSORS_BATCH_MAX_WAIT_MS },
   thresholds: { ...DEFAULT_THRESHOLDS, ...parseThresholdOverrides(env.SENSORS_THRESHOLDS) },
-  retention: { days: env.SENSORS_RETENTION_DAYS, batchRows: env.SENSORS_RETENTION_BATCH_ROWS },
+  retention: {
+    days: env.SENSORS_RETENTION_DAYS,
+    batchRows: env.SENSORS_RETENTION_BATCH_ROWS,
+    rollupDays: env.SENSORS_ROLLUP_RETENTION_DAYS,
+  },
   openWeather: {
     apiKey: env.OPENWEATHER_API_KEY,
     baseUrl: env.OPENWEATHER_BASE_URL.replace(/\/+$/, ''),

@@ -1,6 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** One stored reading. Written in batches by `ReadingWriter` (raw SQL); read through TypeORM and SQL. */
+/**
+ * One stored reading. Written in batches by `ReadingsRepository` (raw SQL); read through TypeORM and SQL. The table is
+ * partitioned by day on `timestamp` (migration 1700000007000).
+ */
 @Entity('sensor_readings')
 export class SensorReading {
   @PrimaryColumn({ name: 'sensor_id', type: 'text' })
@@ -38,4 +41,8 @@ export class SensorReading {
 
   @Column({ name: 'stored_at', type: 'timestamptz' })
   storedAt: Date;
+
+  /** The correlation id of the message that carried it. */
+  @Column({ name: 'trace_id', type: 'text', nullable: true })
+  traceId: string | null;
 }

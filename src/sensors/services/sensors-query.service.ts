@@ -28,6 +28,53 @@ const BUCKET_INTERVALS: Record<Bucket, string> = {
   '1d': '1 day',
 };
 
+/** Buckets that are whole hours can be summed from the hourly rollup; the others from the 1-minute one. */
+const HOURLY_BUCKETS = new Set<Bucket>(['1h', '1d']);
+
+/**
+ * A bucketed history from the rollups: the window's whole hours from `sensor_readings_1h` (hourly buckets only), its
+ * whole minutes from `sensor_readings_1m`, and only the partial minutes at either end (under two minutes in all)
+ * from the raw rows, re-aggregated per bucket (avg = sum / count). $2..$7 are the segment bounds of
+ * `rollupSegments`.
+ */
+const BUCKETED_HISTORY = `WITH parts AS (
+    SELECT sensor_type, "timestamp" AS t, 1 AS count, value AS sum, value AS min, value AS max
+      FROM sensor_readings WHERE sensor_id = $1 AND "timestamp" >= $2 AND "timestamp" < $3
+    UNION ALL
+    SELECT sensor_type, "timestamp", 1, value, value, value
+      FROM sensor_readings WHERE sensor_id = $1 AND "timestamp" >= $6 AND "timestamp" < $7
+    UNION ALL
+    SELECT sensor_type, bucket_start, count, sum, min, max
+      FROM sensor_readings_1m WHERE sensor_id = $1 AND bucket_start >= $3 AND bucket_start < $4
+    UNION ALL
+    SELECT sensor_type, bucket_start, count, sum, min, max
+      FROM sensor_readings_1m WHERE sensor_id = $1 AND bucket_start >= $5 AND bucket_start < $6
+    UNION ALL
+    SELECT sensor_type, bucket_start, count, sum, min, max
+      FROM sensor_readings_1h WHERE sensor_id = $1 AND bucket_start >= $4 AND bucket_start < $5
+  )
+  SELECT to_char(date_bin($8::interval, t, TIMESTAMPTZ '2000-01-01 00:00:00+00') AT TIME ZONE 'UTC',
+                 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS bucket_start,
+         sensor_type, sum(sum) / sum(count) AS avg, min(min) AS min, max(max) AS max, sum(count)::int AS count
+    FROM parts GROUP BY 1, 2 ORDER BY 1, 2 LIMIT $9`;
+
+/**
+ * Splits [from, to) at minute and hour boundaries: [from, m1) raw, [m1, h1) minutes, [h1, h2) hours, [h2, m2)
+ * minutes, [m2, to) raw. Without hours (a finer bucket, or no whole hour inside) h1 = h2 = m2; without a whole
+ * minute everything is raw.
+ */
+export function rollupSegments(from: Date, to: Date, bucket: Bucket): Date[] {
+  const ceil = (t: number, step: number) => Math.ceil(t / step) * step;
+  const floor = (t: number, step: number) => Math.floor(t / step) * step;
+  let m1 = ceil(from.getTime(), 60_000);
+  let m2 = floor(to.getTime(), 60_000);
+  if (m1 >= m2) m1 = m2 = to.getTime();
+  let h1 = ceil(m1, 3600_000);
+  let h2 = floor(m2, 3600_000);
+  if (!HOURLY_BUCKETS.has(bucket) || h1 >= h2) h1 = h2 = m2;
+  return [from, m1, h1, h2, m2, to].map((t) => new Date(t));
+}
+
 export interface HistoryRequest {
   sensorId: string;
   hours?: number;
@@ -82,15 +129,12 @@ export class SensorsQueryService {
         truncated: readings.length > q.limit,
       };
     }
-    const points = (await this.db.query(
-      `SELECT to_char(date_bin($4::interval, "timestamp", TIMESTAMPTZ '2000-01-01 00:00:00+00') AT TIME ZONE 'UTC',
-                      'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS bucket_start,
-              sensor_type, avg(value) AS avg, min(value) AS min, max(value) AS max, count(*)::int AS count
-         FROM sensor_readings
-        WHERE sensor_id = $1 AND "timestamp" >= $2 AND "timestamp" < $3
-        GROUP BY 1, 2 ORDER BY 1, 2 LIMIT $5`,
-      [q.sensorId, from, to, BUCKET_INTERVALS[q.bucket], q.limit + 1],
-    )) as Array<{
+    const points = (await this.db.query(BUCKETED_HISTORY, [
+      q.sensorId,
+      ...rollupSegments(from, to, q.bucket),
+      BUCKET_INTERVALS[q.bucket],
+      q.limit + 1,
+    ])) as Array<{
       bucket_start: string;
       sensor_type: string;
       avg: number;
