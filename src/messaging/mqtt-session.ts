@@ -50,6 +50,8 @@ export class MqttSession {
   received = 0;
   lastMessageAt = 0;
   private readonly idleWaiters: Array<() => void> = [];
+  /** mqtt.js's callback held back while `receiveMaximum` messages are unsettled: no packet is read meanwhile. */
+  private paused?: () => void;
 
   constructor(
     private readonly options: MqttSessionOptions,
@@ -77,7 +79,7 @@ export class MqttSession {
       if (packet.qos === 0) {
         this.inflight += 1;
         sink(packet, () => this.settled(), this);
-        return done();
+        return this.next(() => done());
       }
       const generation = this.generation;
       const messageId = packet.messageId as number;
@@ -93,7 +95,7 @@ export class MqttSession {
         },
         this,
       );
-      done(ACK_LATER);
+      this.next(() => done(ACK_LATER));
     };
   }
 
@@ -129,8 +131,23 @@ export class MqttSession {
     return this.generation;
   }
 
+  /**
+   * Flow control of our own, whatever the broker does with our Receive Maximum (Mosquitto 2.0 was seen sending more):
+   * with `receiveMaximum` messages unsettled, mqtt.js is not asked for the next packet, so it stops reading the
+   * socket, TCP pushes back and the backlog stays at the broker. Memory stays bounded by the window.
+   */
+  private next(resume: () => void): void {
+    if (this.inflight < this.options.receiveMaximum) return resume();
+    this.paused = resume;
+  }
+
   private settled(): void {
     this.inflight -= 1;
+    if (this.paused && this.inflight < this.options.receiveMaximum) {
+      const resume = this.paused;
+      this.paused = undefined;
+      resume();
+    }
     if (this.inflight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
 
