@@ -21,7 +21,9 @@ import { ensureDatabase, sleep, useBenchServices } from './sensors-lib.js';
  * Knobs: BENCH_RATES (comma list), BENCH_STEP_SECONDS, BENCH_OVERLOAD_SECONDS (0: skip), BENCH_DEVICES,
  * BENCH_PUBLISHERS, BENCH_COPY_ROWS.
  */
-const rates = (process.env.BENCH_RATES ?? '10000,15000,20000,25000,30000,35000,40000').split(',').map(Number);
+const rates = (process.env.BENCH_RATES ?? '5000,10000,12500,15000,20000,25000,30000,40000')
+  .split(',')
+  .map(Number);
 const stepSeconds = Number(process.env.BENCH_STEP_SECONDS ?? 10);
 const overloadSeconds = Number(process.env.BENCH_OVERLOAD_SECONDS ?? 60);
 const devices = Number(process.env.BENCH_DEVICES ?? 1000);
