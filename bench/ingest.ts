@@ -19,7 +19,7 @@ import { ensureDatabase, sleep, useBenchServices } from './sensors-lib.js';
  *      the ceiling, with the app's CPU time per reading;
  *  (c) overload: twice the ceiling for a minute; every reading must be stored (late, not lost). Ends with a verdict.
  * Knobs: BENCH_RATES (comma list), BENCH_STEP_SECONDS, BENCH_OVERLOAD_SECONDS (0: skip), BENCH_DEVICES,
- * BENCH_PUBLISHERS, BENCH_COPY_ROWS.
+ * BENCH_PUBLISHERS, BENCH_COPY_ROWS, BENCH_NODE_ARGS.
  */
 const rates = (process.env.BENCH_RATES ?? '5000,10000,12500,15000,20000,25000,30000,40000')
   .split(',')
@@ -113,9 +113,9 @@ interface SensorsStatus {
 }
 
 async function status(app: Started): Promise<SensorsStatus> {
-  const body = (await (await fetch(`${app.url}/api/v1/status`)).json()) as {
-    modules: { sensors: SensorsStatus };
-  };
+  const res = await fetch(`${app.url}/api/v1/status`);
+  if (!res.ok) throw new Error(`GET /api/v1/status answered ${res.status}: ${await res.text()}`);
+  const body = (await res.json()) as { modules: { sensors: SensorsStatus } };
   return body.modules.sensors;
 }
 
@@ -216,8 +216,12 @@ async function main(): Promise<void> {
   const ceiling = await copyCeiling(pool);
   await pool.query('TRUNCATE sensor_readings, sensors');
   const run = `bench${randomBytes(3).toString('hex')}`;
-  const app = await startProcess(['dist/main.js'], {
+  // BENCH_NODE_ARGS, e.g. `--cpu-prof` or `--max-old-space-size=256`, applies to the app alone.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const app = await startProcess([...nodeArgs, 'dist/main.js'], {
     LOG_LEVEL: 'warn',
+    // The bench polls /api/v1/status several times a second.
+    THROTTLE_DEFAULT_LIMIT: '100000000',
     MQTT_URL: broker.url,
     SENSORS_MQTT_SHARE_GROUP: run,
     SENSORS_REPLICA_ID: run,

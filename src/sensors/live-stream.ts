@@ -76,6 +76,11 @@ export class LiveStream implements OnModuleDestroy {
     });
   }
 
+  /** Whether an event could reach a client now: callers skip building events nobody can receive. */
+  get streaming(): boolean {
+    return this.wanted();
+  }
+
   sensorData(event: SensorDataEvent): void {
     if (this.wanted()) this.queue(['sensor_data', event]);
   }

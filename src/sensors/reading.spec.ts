@@ -18,7 +18,6 @@ describe('parseMqttReading', () => {
         origin: 'unknown',
         sourceProtocol: 'mqtt',
         reportedAnomaly: null,
-        raw: { value: 21.5, unit: '°C' },
         rawJson: '{"value":21.5,"unit":"°C"}',
       },
     });

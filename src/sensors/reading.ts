@@ -21,8 +21,10 @@ export interface ValidReading {
   sourceProtocol: SourceProtocol;
   /** The device's own `anomaly` flag, kept beside the server's verdict. */
   reportedAnomaly: boolean | null;
-  raw: Record<string, unknown>;
-  /** `raw` as JSON text (the payload as received, for MQTT): stored as is, without serialising again. */
+  /**
+   * The payload as JSON text (as received, for MQTT), stored as the row's `raw` without serialising again; the
+   * parsed object is not kept, so it does not outlive validation on the hot path.
+   */
   rawJson: string;
 }
 
@@ -87,7 +89,6 @@ export function parseReading(payload: unknown, ctx: ParseContext, rawJson?: stri
       origin: origin as Origin,
       sourceProtocol: sourceProtocol as SourceProtocol,
       reportedAnomaly: (p.anomaly as boolean | undefined) ?? null,
-      raw: p,
       rawJson: text,
     },
   };

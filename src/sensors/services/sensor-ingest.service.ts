@@ -1,11 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AnomalyVerdict } from '../anomaly-detector.js';
 import { IngestMetrics } from '../ingest-metrics.js';
-import { LiveReadings } from '../live-readings.js';
+import { LiveReadings, sensorDataEvent } from '../live-readings.js';
 import type { SourceProtocol } from '../sensors.rules.js';
 import { parseMqttReading, parseReading, type ValidReading } from '../reading.js';
 import { isDataError, ReadingWriter, type WriteResult } from '../reading-writer.js';
-import type { SensorDataEvent } from '../sensor-events.js';
 import { SensorsError, SensorsErrorCode } from '../sensors.errors.js';
 import { LiveStream } from '../live-stream.js';
 import { currentRequestId } from '../../common/context/request-context.js';
@@ -130,19 +129,9 @@ export class SensorIngestService {
   }
 
   private publish(r: ValidReading, verdict: AnomalyVerdict): void {
-    const event: SensorDataEvent = {
-      sensor_id: r.sensorId,
-      sensor_type: r.sensorType,
-      value: r.value,
-      unit: r.unit,
-      timestamp: r.timestamp.toISOString(),
-      origin: r.origin,
-      source_protocol: r.sourceProtocol,
-      anomaly: verdict.anomaly,
-      reported_anomaly: r.reportedAnomaly,
-    };
-    this.live.update(event);
-    this.liveStream.sensorData(event);
+    this.live.update(r, verdict.anomaly);
+    // Hot path: no event object is built while no client anywhere can receive it.
+    if (this.liveStream.streaming) this.liveStream.sensorData(sensorDataEvent(r, verdict.anomaly));
     if (verdict.anomaly && verdict.severity && verdict.message) {
       this.metrics.anomalies += 1;
       this.liveStream.alert({
@@ -151,7 +140,7 @@ export class SensorIngestService {
         value: r.value,
         message: `${r.sensorType} sensor ${r.sensorId}: ${verdict.message}`,
         severity: verdict.severity,
-        timestamp: event.timestamp,
+        timestamp: r.timestamp.toISOString(),
       });
       this.logger.debug(`anomaly on ${r.sensorId}: ${verdict.message}`);
     }
