@@ -113,7 +113,7 @@ interface SensorsStatus {
 }
 
 async function status(app: Started): Promise<SensorsStatus> {
-  const res = await fetch(`${app.url}/api/v1/status`);
+  const res = await fetch(`${app.url}/api/v1/status`, { signal: AbortSignal.timeout(10_000) });
   if (!res.ok) throw new Error(`GET /api/v1/status answered ${res.status}: ${await res.text()}`);
   const body = (await res.json()) as { modules: { sensors: SensorsStatus } };
   return body.modules.sensors;
@@ -168,17 +168,22 @@ async function step(
       await sleep(500);
     }
   })();
-  const published = await publishers.publish(broker.url, run, rate, seconds);
-  const publishedAt = Date.now();
+  let published: PublishResult;
   let stored = 0;
-  while (Date.now() - publishedAt < drainLimitS * 1000) {
-    stored = (await status(app)).stored - before.stored;
-    if (stored >= published.acked) break;
-    await sleep(200);
+  let drainSeconds: number;
+  try {
+    published = await publishers.publish(broker.url, run, rate, seconds);
+    const publishedAt = Date.now();
+    while (Date.now() - publishedAt < drainLimitS * 1000) {
+      stored = (await status(app)).stored - before.stored;
+      if (stored >= published.acked) break;
+      await sleep(200);
+    }
+    drainSeconds = (Date.now() - publishedAt) / 1000;
+  } finally {
+    sampling = false;
+    await sampler;
   }
-  const drainSeconds = (Date.now() - publishedAt) / 1000;
-  sampling = false;
-  await sampler;
   const cpu = cpuSeconds(app.child.pid as number) - cpuBefore;
   const to = new Date();
   const [lag] = (
@@ -227,16 +232,26 @@ async function main(): Promise<void> {
     SENSORS_REPLICA_ID: run,
     SENSORS_MQTT_SESSION_EXPIRY_SECONDS: '600',
   });
+  const appExit = new Promise<never>((_, reject) =>
+    app.child.once('exit', (code, signal) =>
+      reject(new Error(`the app exited during the bench (code ${code}, signal ${signal})`)),
+    ),
+  );
+  appExit.catch(() => undefined);
+  /** A step, or the app's death, whichever comes first. */
+  const measure = (name: string, rate: number, seconds: number, drainLimitS: number) =>
+    Promise.race([step(pool, app, broker, publishers, name, rate, seconds, drainLimitS), appExit]);
   while (!(await status(app)).mqtt_consumer.connected) await sleep(100);
   await sleep(500);
   const publishers = new Publishers(publisherCount);
   const rows: Array<Record<string, string | number>> = [];
-  let best: { rate: number; result: StepResult } | undefined;
+  let best: { target: number; rate: number; result: StepResult } | undefined;
   try {
     for (const rate of rates) {
-      const result = await step(pool, app, broker, publishers, `${run}r${rate}`, rate, stepSeconds, 120);
+      const result = await measure(`${run}r${rate}`, rate, stepSeconds, 120);
       const sustained = result.lost === 0 && result.p99 < LAG_P99_LIMIT_MS;
       rows.push({
+        'target/s': rate,
         'offered/s': Math.round(result.offered),
         stored: result.stored,
         lost: result.lost,
@@ -247,13 +262,13 @@ async function main(): Promise<void> {
         sustained: sustained ? 'yes' : 'no',
       });
       if (!sustained) break;
-      best = { rate: result.offered, result };
+      best = { target: rate, rate: result.offered, result };
     }
     table(rows);
     console.log(`(a) COPY from Node: ${Math.round(ceiling)} rows/s`);
     console.log(
       best
-        ? `ceiling: ${Math.round(best.rate)} readings/s sustained (every reading stored, lag p99 ${best.result.p99} ms), ` +
+        ? `ceiling: the ${best.target}/s step, ${Math.round(best.rate)} readings/s offered and sustained (every reading stored, lag p99 ${best.result.p99} ms), ` +
             `${best.result.cpuMicros} µs app CPU per reading, ${((best.rate / ceiling) * 100).toFixed(0)}% of COPY`
         : 'ceiling: below the first step',
     );
@@ -262,7 +277,7 @@ async function main(): Promise<void> {
       console.log(
         `overload: offering ${Math.round(rate)}/s (twice the ceiling) for ${overloadSeconds} s ...`,
       );
-      const result = await step(pool, app, broker, publishers, `${run}ov`, rate, overloadSeconds, 600);
+      const result = await measure(`${run}ov`, rate, overloadSeconds, 600);
       console.log(
         `overload: offered ${Math.round(result.offered)}/s, accepted by the broker ${result.acked}, stored ${result.stored} ` +
           `(drained ${result.drainSeconds} s after publishing stopped), backlog max ${result.maxBacklog} readings, ` +
@@ -287,6 +302,7 @@ void main().then(
   () => process.exit(0),
   (e: unknown) => {
     console.error(e);
+    console.log(`verdict: FAILED (${e instanceof Error ? e.message : String(e)})`);
     process.exit(1);
   },
 );

@@ -62,6 +62,8 @@ export async function startProcess(
     child,
     stop: () =>
       new Promise<void>((resolve) => {
+        // A process that already died (a crash under load) has nothing left to stop.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
