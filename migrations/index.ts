@@ -6,6 +6,7 @@ import { Scans1700000004000 } from './1700000004000-scans.js';
 import { Jobs1700000005000 } from './1700000005000-jobs.js';
 import { JobsKinds1700000006000 } from './1700000006000-jobs-kinds.js';
 import { SensorsStorage1700000007000 } from './1700000007000-sensors-storage.js';
+import { UsersFullName1700000008000 } from './1700000008000-users-full-name.js';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file; add it here. */
 export const ALL_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const ALL_MIGRATIONS = [
   Jobs1700000005000,
   JobsKinds1700000006000,
   SensorsStorage1700000007000,
+  UsersFullName1700000008000,
 ];

@@ -28,17 +28,15 @@ export function setupApp(app: NestExpressApplication): INestApplication {
     next();
   });
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
-  app.enableCors({
-    origin: config.corsOrigins,
-    credentials: true,
-    exposedHeaders: ['X-Request-ID', 'Retry-After', 'ETag'],
-  });
+  // One CORS policy for the API and Socket.IO's polling transport.
+  const cors = { origin: config.corsOrigins, credentials: true };
+  app.enableCors({ ...cors, exposedHeaders: ['X-Request-ID', 'Retry-After', 'ETag'] });
   app.use(cookieParser());
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.useGlobalPipes(createValidationPipe());
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
-  app.useWebSocketAdapter(new RedisIoAdapter(app));
+  app.useWebSocketAdapter(new RedisIoAdapter(app, cors));
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

@@ -41,11 +41,15 @@ export class AuthController {
   @Post('register')
   @Public()
   @RateLimit(AuthRateLimit.REGISTER)
-  @ApiOperation({ summary: 'Create an account (a verification mail is sent)' })
+  @ApiOperation({
+    summary:
+      'Create an account (a verification mail is sent); without a username, one is derived from the email',
+  })
   @ApiResponse({ status: 201, type: UserDto })
   @ApiResponse({ status: 409, type: ErrorBody, description: 'Email or username taken' })
   async register(@Body() dto: RegisterDto): Promise<UserDto> {
-    return UserDto.from(await this.auth.register(dto));
+    const { email, username, password, full_name } = dto;
+    return UserDto.from(await this.auth.register({ email, username, password, fullName: full_name }));
   }
 
   @Post('login')
@@ -116,11 +120,14 @@ export class AuthController {
   @Patch('me')
   @ApiBearerAuth()
   @ApiCookieAuth()
-  @ApiOperation({ summary: 'Change username, email (verified again) or password (needs currentPassword)' })
+  @ApiOperation({
+    summary: 'Change username, full name, email (verified again) or password (needs currentPassword)',
+  })
   @ApiResponse({ status: 200, type: UserDto })
   @ApiResponse({ status: 409, type: ErrorBody })
   async updateMe(@CurrentUser() user: AuthUser, @Body() dto: UpdateMeDto): Promise<UserDto> {
-    return UserDto.from(await this.auth.updateProfile(user.id, dto));
+    const { full_name, ...changes } = dto;
+    return UserDto.from(await this.auth.updateProfile(user.id, { ...changes, fullName: full_name }));
   }
 
   @Get('verify-email/:token')

@@ -15,6 +15,8 @@ export enum AuthErrorCode {
   WRONG_PASSWORD = 'WRONG_PASSWORD',
   INVALID_EMAIL_TOKEN = 'INVALID_EMAIL_TOKEN',
   NOT_ALLOWED = 'NOT_ALLOWED',
+  /** The access_token cookie came with the Origin of a page that CORS_ORIGINS does not allow. */
+  ORIGIN_NOT_ALLOWED = 'ORIGIN_NOT_ALLOWED',
 }
 
 export class AuthError extends DomainError<AuthErrorCode> {
@@ -33,6 +35,7 @@ export class AuthError extends DomainError<AuthErrorCode> {
       case AuthErrorCode.FORBIDDEN_ROLE:
       case AuthErrorCode.FORBIDDEN_GROUP:
       case AuthErrorCode.NOT_ALLOWED:
+      case AuthErrorCode.ORIGIN_NOT_ALLOWED:
         return 403;
       case AuthErrorCode.USER_NOT_FOUND:
         return 404;

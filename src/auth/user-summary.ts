@@ -6,6 +6,7 @@ export interface UserSummary {
   id: string;
   email: string | null;
   username: string;
+  fullName: string | null;
   role: Role;
   groups: string[];
   createdAt: Date;
@@ -16,6 +17,7 @@ export class UserSummaryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ nullable: true, type: String }) email: string | null;
   @ApiProperty() username: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Ada Lovelace' }) full_name: string | null;
   @ApiProperty({ enum: Role }) role: Role;
   @ApiProperty({ type: [String] }) groups: string[];
   @ApiProperty({ format: 'date-time' }) created_at: string;
@@ -25,6 +27,7 @@ export class UserSummaryDto {
       id: user.id,
       email: user.email,
       username: user.username,
+      full_name: user.fullName,
       role: user.role,
       groups: user.groups,
       created_at: user.createdAt.toISOString(),

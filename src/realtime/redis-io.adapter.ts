@@ -8,19 +8,21 @@ import { RedisService } from '../redis/redis.service.js';
 
 /**
  * Socket.IO through Redis pub/sub, so an event emitted on one replica reaches clients connected to any replica.
+ * `cors` is the HTTP app's own CORS (the same `CORS_ORIGINS`): a page may read Socket.IO's polling answers exactly
+ * when it may read the API's. CORS does not cover WebSocket handshakes; `SocketAuthenticator` checks their Origin.
  */
 export class RedisIoAdapter extends IoAdapter {
   private readonly connections: Redis[] = [];
 
-  constructor(private readonly app: INestApplicationContext) {
+  constructor(
+    private readonly app: INestApplicationContext,
+    private readonly cors: ServerOptions['cors'],
+  ) {
     super(app);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const server = super.createIOServer(port, {
-      ...options,
-      cors: { origin: true, credentials: true },
-    } as ServerOptions);
+    const server = super.createIOServer(port, { ...options, cors: this.cors } as ServerOptions);
     const redis = this.app.get(RedisService);
     // Auto-pipelining: the broadcasts of one tick (a committed batch of readings) go out in one write.
     const pub = redis.client.duplicate({ enableAutoPipelining: true });

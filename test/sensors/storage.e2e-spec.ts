@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import request from 'supertest';
 import { AppProcess, startApp } from '../helpers/app-process.js';
 import { closeDb, sql, truncateAll } from '../helpers/db.js';
+import { migrate, revertThrough } from '../helpers/migrations.js';
 import { flushRedis } from '../helpers/redis.js';
 import { signedIn } from '../helpers/users.js';
 import { publisher, runId, sensorsEnv, waitFor } from './sensors-helpers.js';
@@ -184,18 +185,12 @@ it('the migration down and up again keeps every row (and rebuilds the rollups)',
   );
   const before = await sql(`SELECT count(*)::int AS n, sum(value) AS s FROM sensor_readings`);
   await app.stop();
-  const revert = await run(process.execPath, [
-    'node_modules/typeorm/cli.js',
-    'migration:revert',
-    '-d',
-    'dist/src/database/data-source.js',
-  ]);
-  expect(revert.stdout).toMatch(/SensorsStorage1700000007000 has been reverted/);
+  await revertThrough('SensorsStorage1700000007000');
   expect(await sql(`SELECT relkind FROM pg_class WHERE relname = 'sensor_readings'`)).toEqual([
     { relkind: 'r' },
   ]);
   expect(await sql(`SELECT count(*)::int AS n, sum(value) AS s FROM sensor_readings`)).toEqual(before);
-  await run(process.execPath, ['dist/cli.js', 'migrate']);
+  await migrate();
   expect(await sql(`SELECT relkind FROM pg_class WHERE relname = 'sensor_readings'`)).toEqual([
     { relkind: 'p' },
   ]);

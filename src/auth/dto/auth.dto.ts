@@ -1,9 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH, USERNAME_PATTERN } from '../username.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const USERNAME = /^[A-Za-z0-9._-]+$/;
+/**
+ * A name is one line of printable text: NUL cannot be stored in PostgreSQL text (it would end in a 500), and no other
+ * control character or line break belongs in a name that lists and mails show on one line.
+ */
+const PRINTABLE_LINE = /^[^\p{Cc}\p{Zl}\p{Zp}]*$/u;
+const FULL_NAME_MAX_LENGTH = 100;
+
+/** Trimmed; blank means none (null). */
+const toFullName = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const name = value.trim();
+  return name === '' ? null : name;
+};
 
 export class RegisterDto {
   @ApiProperty({ example: 'ada@example.org', maxLength: 254 })
@@ -12,19 +25,42 @@ export class RegisterDto {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ example: 'ada', minLength: 3, maxLength: 50, pattern: USERNAME.source })
+  @ApiPropertyOptional({
+    example: 'ada',
+    minLength: USERNAME_MIN_LENGTH,
+    maxLength: USERNAME_MAX_LENGTH,
+    pattern: USERNAME_PATTERN.source,
+    description:
+      "When absent, derived from the email's local part (subaddress dropped, accents removed, lower case, other " +
+      'characters as _), with a -xxxx suffix when that one is taken or too short; the 201 answer carries the username chosen',
+  })
+  @IsOptional()
   @Transform(trim)
   @IsString()
-  @MinLength(3)
-  @MaxLength(50)
-  @Matches(USERNAME, { message: 'username may hold letters, digits, ., _ and - only' })
-  username: string;
+  @MinLength(USERNAME_MIN_LENGTH)
+  @MaxLength(USERNAME_MAX_LENGTH)
+  @Matches(USERNAME_PATTERN, { message: 'username may hold letters, digits, ., _ and - only' })
+  username?: string;
 
   @ApiProperty({ example: 'correct horse battery', minLength: 8, maxLength: 128 })
   @IsString()
   @MinLength(8)
   @MaxLength(128)
   password: string;
+
+  @ApiPropertyOptional({
+    example: 'Ada Lovelace',
+    maxLength: FULL_NAME_MAX_LENGTH,
+    nullable: true,
+    type: String,
+    description: 'Free text on one line (no control characters); trimmed, blank means none',
+  })
+  @IsOptional()
+  @Transform(toFullName)
+  @IsString()
+  @MaxLength(FULL_NAME_MAX_LENGTH)
+  @Matches(PRINTABLE_LINE, { message: 'full_name may not hold control characters or line breaks' })
+  full_name?: string | null;
 }
 
 export class LoginDto {
@@ -70,10 +106,24 @@ export class UpdateMeDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MinLength(3)
-  @MaxLength(50)
-  @Matches(USERNAME, { message: 'username may hold letters, digits, ., _ and - only' })
+  @MinLength(USERNAME_MIN_LENGTH)
+  @MaxLength(USERNAME_MAX_LENGTH)
+  @Matches(USERNAME_PATTERN, { message: 'username may hold letters, digits, ., _ and - only' })
   username?: string;
+
+  @ApiPropertyOptional({
+    example: 'Ada King',
+    maxLength: FULL_NAME_MAX_LENGTH,
+    nullable: true,
+    type: String,
+    description: 'As at sign-up; null or blank removes it',
+  })
+  @IsOptional()
+  @Transform(toFullName)
+  @IsString()
+  @MaxLength(FULL_NAME_MAX_LENGTH)
+  @Matches(PRINTABLE_LINE, { message: 'full_name may not hold control characters or line breaks' })
+  full_name?: string | null;
 
   @ApiPropertyOptional({
     description: 'New password; needs currentPassword and signs out every other session',

@@ -13,6 +13,10 @@ export class User {
   @Column({ type: 'text' })
   username: string;
 
+  /** As the user gave it at sign-up or in their profile; free text, never used to sign in. */
+  @Column({ name: 'full_name', type: 'text', nullable: true })
+  fullName: string | null;
+
   /** argon2id; null for users who only sign in through an external identity provider. */
   @Column({ name: 'password_hash', type: 'text', nullable: true, select: false })
   passwordHash: string | null;

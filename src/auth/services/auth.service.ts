@@ -13,13 +13,17 @@ import { UsersService } from './users.service.js';
 
 export interface Registration {
   email: string;
-  username: string;
+  /** Derived from the email when absent. */
+  username?: string;
+  fullName?: string | null;
   password: string;
 }
 
 export interface ProfileChanges {
   email?: string;
   username?: string;
+  /** null removes it. */
+  fullName?: string | null;
   password?: string;
   currentPassword?: string;
 }
@@ -101,6 +105,7 @@ export class AuthService {
     const user = await this.users.update(userId, {
       email: changes.email,
       username: changes.username,
+      fullName: changes.fullName,
       ...(emailChanged ? { emailVerified: false } : {}),
       ...(changes.password !== undefined ? { passwordHash: await hashPassword(changes.password) } : {}),
     });

@@ -29,6 +29,7 @@ function summarise(user: User): UserSummary {
     id: user.id,
     email: user.email,
     username: user.username,
+    fullName: user.fullName,
     role: user.role,
     groups: user.groups,
     createdAt: user.createdAt,

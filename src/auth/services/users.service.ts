@@ -6,11 +6,17 @@ import { AuthError, AuthErrorCode } from '../auth.errors.js';
 import type { AuthUser } from '../auth-user.js';
 import { Role } from '../roles.js';
 import { User } from '../entities/user.entity.js';
+import { isValidUsername, randomUsernameSuffix, usernameFromEmail, usernameWithSuffix } from '../username.js';
 import { hashPassword } from './password.js';
+
+/** A derived username and then suffixed ones: 5 draws of 1.7 million suffixes do not all collide by chance. */
+const DERIVED_USERNAME_ATTEMPTS = 5;
 
 export interface NewUser {
   email: string;
-  username: string;
+  /** Derived from the email when absent (see `usernameFromEmail`). */
+  username?: string;
+  fullName?: string | null;
   password: string;
   role?: Role;
   groups?: string[];
@@ -20,6 +26,8 @@ export interface NewUser {
 export interface UserChanges {
   email?: string;
   username?: string;
+  /** null removes it. */
+  fullName?: string | null;
   role?: Role;
   groups?: string[];
   isActive?: boolean;
@@ -41,15 +49,19 @@ export class UsersService {
 
   async create(input: NewUser): Promise<User> {
     await this.assertAvailable(input.email, input.username);
-    const user = this.users.create({
-      email: input.email.trim(),
-      username: input.username.trim(),
-      passwordHash: await hashPassword(input.password),
-      role: input.role ?? Role.USER,
-      groups: normaliseGroups(input.groups ?? []),
-      emailVerified: input.emailVerified ?? false,
-    });
-    return this.saveUnique(user);
+    const passwordHash = await hashPassword(input.password);
+    const build = (username: string) =>
+      this.users.create({
+        email: input.email.trim(),
+        username,
+        fullName: input.fullName ?? null,
+        passwordHash,
+        role: input.role ?? Role.USER,
+        groups: normaliseGroups(input.groups ?? []),
+        emailVerified: input.emailVerified ?? false,
+      });
+    if (input.username !== undefined) return this.saveUnique(build(input.username.trim()));
+    return this.saveWithDerivedUsername(input.email, build);
   }
 
   findById(id: string): Promise<User | null> {
@@ -204,6 +216,24 @@ export class UsersService {
     if (username !== undefined && (await this.usernameTaken(username, exceptId))) {
       throw new AuthError(AuthErrorCode.USERNAME_TAKEN, 'Username is already taken');
     }
+  }
+
+  /**
+   * The email's local part as username, else it with a random suffix. Nothing is looked up first: the unique index
+   * on lower(username) decides, so two sign-ups racing for the same name both succeed, each with its own.
+   */
+  private async saveWithDerivedUsername(email: string, build: (username: string) => User): Promise<User> {
+    const base = usernameFromEmail(email);
+    for (let attempt = 0; attempt < DERIVED_USERNAME_ATTEMPTS; attempt++) {
+      const username =
+        attempt === 0 && isValidUsername(base) ? base : usernameWithSuffix(base, randomUsernameSuffix());
+      try {
+        return await this.saveUnique(build(username));
+      } catch (e) {
+        if (!(e instanceof AuthError && e.code === AuthErrorCode.USERNAME_TAKEN)) throw e;
+      }
+    }
+    throw new AuthError(AuthErrorCode.USERNAME_TAKEN, 'No free username derived from this email: choose one');
   }
 
   /** The unique indexes are the real guard against two concurrent sign-ups with the same email or username. */
