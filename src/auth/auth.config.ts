@@ -12,8 +12,10 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { ConfigOf, defineConfig, toBool } from '../config/env.js';
+import { Secret } from '../config/secrets.js';
 
 export class AuthEnv {
+  @Secret()
   @IsString()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET: string = 'change-me-in-production-this-is-only-for-local-dev';

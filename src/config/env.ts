@@ -1,6 +1,7 @@
 import { ConfigType, registerAs } from '@nestjs/config';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { productionSecretProblem, secretsOf } from './secrets.js';
 
 /** A class whose decorated, defaulted properties describe some environment variables. */
 export type EnvSchema<S extends object = object> = new () => S;
@@ -27,13 +28,22 @@ export function readEnv<S extends object>(schema: EnvSchema<S>, env: Record<stri
 
 /**
  * Validates the environment against every module's schema and throws one error naming every bad variable, so an
- * operator fixes the whole `.env` in one pass instead of one restart per mistake.
+ * operator fixes the whole `.env` in one pass instead of one restart per mistake. With NODE_ENV=production, every
+ * `@Secret()` variable must also be neither a published example value nor trivially weak (`secrets.ts`).
  */
 export function validateEnv(env: Record<string, unknown>, schemas: EnvSchema[]): Record<string, unknown> {
   const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
   for (const schema of schemas) {
-    const errors = validateSync(readEnv(schema, env), { forbidUnknownValues: false });
+    const values = readEnv(schema, env);
+    const errors = validateSync(values, { forbidUnknownValues: false });
     for (const error of errors) problems.push(describe(error));
+    if (!production) continue;
+    for (const name of secretsOf(schema)) {
+      const value = (values as Record<string, unknown>)[name];
+      const problem = typeof value === 'string' ? productionSecretProblem(value) : undefined;
+      if (problem && !errors.some((e) => e.property === name)) problems.push(`${name}=(hidden): ${problem}`);
+    }
   }
   if (problems.length > 0) {
     throw new Error(

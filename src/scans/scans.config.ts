@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, Validate } from 'class-validator';
 import { ConfigOf, defineConfig, toBool } from '../config/env.js';
+import { Secret } from '../config/secrets.js';
 import {
   EncryptionKeyConstraint,
   EncryptionKeyListConstraint,
@@ -11,6 +12,7 @@ import {
 /** Cloud-waste scans: credential encryption, provider endpoints, the scan worker and the assistant. */
 export class ScansEnv {
   /** 32 bytes as base64 or hex; credentials of cloud accounts are encrypted with it (AES-256-GCM). */
+  @Secret()
   @Validate(EncryptionKeyConstraint)
   ENCRYPTION_KEY: string;
 

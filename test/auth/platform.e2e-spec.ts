@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { io } from 'socket.io-client';
 import request from 'supertest';
@@ -6,6 +7,12 @@ import { AppProcess, startApp } from '../helpers/app-process.js';
 import { closeDb, sql, truncateAll } from '../helpers/db.js';
 import { flushRedis } from '../helpers/redis.js';
 import { signedIn } from '../helpers/users.js';
+
+/** Secrets of our own, as production requires (never a published example value). */
+const ownSecrets = () => ({
+  JWT_SECRET: randomBytes(32).toString('hex'),
+  ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+});
 
 const execFileP = promisify(execFile);
 const run = (file: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}) =>
@@ -39,6 +46,23 @@ describe('configuration', () => {
     for (const name of ['PORT', 'JWT_SECRET', 'DATABASE_URL', 'LOG_FORMAT'])
       expect(failure?.stderr).toContain(name);
     expect(failure?.stderr).not.toContain('short');
+  });
+
+  it('refuses to start in production with the published example secrets, naming them', async () => {
+    const env = {
+      ...process.env,
+      NODE_ENV: 'production',
+      JWT_SECRET: 'change-me-in-production-this-is-only-for-local-dev',
+      ENCRYPTION_KEY: 'ZGV2LW9ubHktZGV2LW9ubHktZGV2LW9ubHktMDAwMDA=',
+    };
+    const failure = await run(process.execPath, ['dist/main.js'], { env }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toMatch(/JWT_SECRET=\(hidden\): is the published example value/);
+    expect(failure?.stderr).toMatch(/ENCRYPTION_KEY=\(hidden\): is the published example value/);
+    expect(failure?.stderr).not.toContain(env.JWT_SECRET);
   });
 });
 
@@ -104,8 +128,9 @@ describe('CLI', () => {
     expect((await run(process.execPath, ['dist/cli.js', 'demo:seed'], { env })).stdout).toMatch(
       /already exists/,
     );
+    // Production takes no published secret (the test environment's are in the repository): its own, random.
     const prod = await run(process.execPath, ['dist/cli.js', 'demo:seed'], {
-      env: { ...env, NODE_ENV: 'production' },
+      env: { ...env, NODE_ENV: 'production', ...ownSecrets() },
     }).catch((e: { stderr: string }) => e);
     expect((prod as { stderr: string }).stderr).toMatch(/does not run in production/);
     const [row] = await sql<{ role: string }>(`SELECT role FROM users WHERE email = 'demo@example.org'`);
