@@ -1,45 +1,28 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { RateLimitRegistry } from '../common/throttling/rate-limits.js';
 import { AdminUsersController } from './admin-users.controller.js';
+import { AuthCoreModule } from './auth-core.module.js';
 import { authConfig, type AuthConfig } from './auth.config.js';
 import { AuthController } from './auth.controller.js';
 import { AuthRateLimit } from './auth.rate-limits.js';
-import { RateLimitRegistry } from '../common/throttling/rate-limits.js';
-import { AUTH_ENTITIES } from './entities/index.js';
 import { AccessGuard } from './guards/access.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
-import { Mailer } from './mail/mailer.js';
-import { AuthService } from './services/auth.service.js';
-import { EmailTokensService } from './services/email-tokens.service.js';
-import { SocketAuthenticator } from './services/socket-authenticator.js';
-import { TokensService } from './services/tokens.service.js';
-import { UserDirectory } from './services/user-directory.js';
-import { UsersService } from './services/users.service.js';
-import { JwksStrategy } from './strategies/jwks.strategy.js';
-import { JwtStrategy } from './strategies/jwt.strategy.js';
+import { AccountMailProcessor } from './jobs/account-mail.processor.js';
 
-/** Users, sessions and access control. Other modules use what `auth/index.ts` exports, nothing else. */
+/**
+ * Users, sessions and access control in the HTTP app: the routes, the global guards, the rate limits and the
+ * account-mail worker over `AuthCoreModule`. Other modules use what `auth/index.ts` exports, nothing else.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature(AUTH_ENTITIES), PassportModule, JwtModule.register({})],
+  imports: [AuthCoreModule],
   controllers: [AuthController, AdminUsersController],
   providers: [
-    UsersService,
-    TokensService,
-    EmailTokensService,
-    AuthService,
-    Mailer,
-    SocketAuthenticator,
-    JwtStrategy,
-    JwksStrategy,
-    UserDirectory,
+    AccountMailProcessor,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  // UsersService only for AuthCliModule's commands; other modules get UserDirectory (ESLint keeps the class internal).
-  exports: [UserDirectory, SocketAuthenticator, UsersService],
+  exports: [AuthCoreModule],
 })
 export class AuthModule implements OnModuleInit {
   constructor(

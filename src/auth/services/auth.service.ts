@@ -1,11 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { AppConfig } from '../../config/app.config.js';
 import { authConfig, type AuthConfig } from '../auth.config.js';
 import { AuthError, AuthErrorCode } from '../auth.errors.js';
+import { AuthJob, AuthMailQueue } from '../auth.queue.js';
 import { EmailTokenPurpose } from '../entities/email-token.entity.js';
 import { User } from '../entities/user.entity.js';
-import { Mailer } from '../mail/mailer.js';
 import { EmailTokensService } from './email-tokens.service.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.js';
 import { TokenPair, TokensService } from './tokens.service.js';
@@ -32,22 +30,18 @@ export interface ProfileChanges {
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
-  private readonly publicUrl: string;
 
   constructor(
     private readonly users: UsersService,
     private readonly tokens: TokensService,
     private readonly emailTokens: EmailTokensService,
-    private readonly mailer: Mailer,
+    private readonly mail: AuthMailQueue,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
-    appConfig: ConfigService,
-  ) {
-    this.publicUrl = appConfig.getOrThrow<AppConfig>('app').publicUrl.replace(/\/$/, '');
-  }
+  ) {}
 
   async register(input: Registration): Promise<User> {
     const user = await this.users.create(input);
-    await this.sendVerification(user);
+    await this.queueVerification(user);
     return user;
   }
 
@@ -110,7 +104,7 @@ export class AuthService {
       ...(changes.password !== undefined ? { passwordHash: await hashPassword(changes.password) } : {}),
     });
     if (changes.password !== undefined) await this.tokens.revokeAllForUser(userId);
-    if (emailChanged) await this.sendVerification(user);
+    if (emailChanged) await this.queueVerification(user);
     return user;
   }
 
@@ -119,25 +113,17 @@ export class AuthService {
     return this.users.update(userId, { emailVerified: true });
   }
 
-  /** Never reveals whether the address is registered. */
+  /**
+   * Never reveals whether the address is registered: the request only queues the address, and the worker looks it
+   * up (`AccountMailService`), so known and unknown addresses take the same time.
+   */
   async resendVerification(email: string): Promise<void> {
-    const user = await this.users.findByEmail(email);
-    if (user && !user.emailVerified && user.isActive) await this.sendVerification(user);
+    await this.mail.enqueue(AuthJob.VERIFICATION, { email });
   }
 
-  /** Never reveals whether the address is registered. */
+  /** Never reveals whether the address is registered (see `resendVerification`). */
   async requestPasswordReset(email: string): Promise<void> {
-    const user = await this.users.findByEmail(email);
-    if (!user || !user.isActive || !user.email) return;
-    const token = await this.emailTokens.create(user.id, EmailTokenPurpose.PASSWORD_RESET);
-    await this.deliver({
-      to: user.email,
-      subject: 'Reset your Terrawatch password',
-      text:
-        `Someone asked to reset the password of ${user.username}. If it was you, use this token within 24 hours:\n\n` +
-        `${token}\n\nPOST ${this.publicUrl}/api/v1/auth/password-reset/confirm with {"token": "...", "password": "..."}.\n` +
-        `If it was not you, ignore this mail.`,
-    });
+    await this.mail.enqueue(AuthJob.PASSWORD_RESET, { email });
   }
 
   async confirmPasswordReset(token: string, password: string): Promise<void> {
@@ -146,22 +132,13 @@ export class AuthService {
     await this.tokens.revokeAllForUser(userId);
   }
 
-  private async sendVerification(user: User): Promise<void> {
-    if (!user.email) return;
-    const token = await this.emailTokens.create(user.id, EmailTokenPurpose.VERIFY_EMAIL);
-    await this.deliver({
-      to: user.email,
-      subject: 'Verify your Terrawatch email address',
-      text: `Welcome, ${user.username}. Confirm your address within 24 hours:\n\n${this.publicUrl}/api/v1/auth/verify-email/${token}\n`,
-    });
-  }
-
-  /** A mail failure is logged, never fails the request that caused it (the user can ask again). */
-  private async deliver(mail: { to: string; subject: string; text: string }): Promise<void> {
+  /** A queue that does not answer is logged, never fails the sign-up or profile change (the user can ask again). */
+  private async queueVerification(user: User): Promise<void> {
+    if (!user.email || user.emailVerified) return;
     try {
-      await this.mailer.send(mail);
+      await this.mail.enqueue(AuthJob.VERIFICATION, { userId: user.id });
     } catch (e) {
-      this.logger.error({ err: e }, `Could not send mail "${mail.subject}"`);
+      this.logger.error({ err: e }, `Could not queue the verification mail of user ${user.id}`);
     }
   }
 }

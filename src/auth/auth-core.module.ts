@@ -1,0 +1,46 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AUTH_MAIL_QUEUE, AuthMailQueue } from './auth.queue.js';
+import { AUTH_ENTITIES } from './entities/index.js';
+import { Mailer } from './mail/mailer.js';
+import { AccountMailService } from './services/account-mail.service.js';
+import { AuthService } from './services/auth.service.js';
+import { EmailTokensService } from './services/email-tokens.service.js';
+import { SocketAuthenticator } from './services/socket-authenticator.js';
+import { TokensService } from './services/tokens.service.js';
+import { UserDirectory } from './services/user-directory.js';
+import { UsersService } from './services/users.service.js';
+import { JwksStrategy } from './strategies/jwks.strategy.js';
+import { JwtStrategy } from './strategies/jwt.strategy.js';
+
+const PROVIDERS = [
+  UsersService,
+  TokensService,
+  EmailTokensService,
+  AuthService,
+  AuthMailQueue,
+  AccountMailService,
+  Mailer,
+  SocketAuthenticator,
+  UserDirectory,
+];
+
+/**
+ * Users, sessions and their mails: the services without the routes, the guards or the mail worker, for the HTTP app
+ * (through `AuthModule`) and the CLI alike. Other modules use what `auth/index.ts` exports (ESLint keeps the rest
+ * internal).
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature(AUTH_ENTITIES),
+    BullModule.registerQueue({ name: AUTH_MAIL_QUEUE.name }),
+    PassportModule,
+    JwtModule.register({}),
+  ],
+  providers: [...PROVIDERS, JwtStrategy, JwksStrategy],
+  exports: PROVIDERS,
+})
+export class AuthCoreModule {}
