@@ -37,7 +37,13 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.useGlobalPipes(createValidationPipe());
-  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
+  // The probes stay at the root, where orchestrators look for them.
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: ['health', 'health/live', 'health/ready'].map((path) => ({
+      path,
+      method: RequestMethod.GET,
+    })),
+  });
   app.useWebSocketAdapter(new RedisIoAdapter(app));
   app.enableShutdownHooks();
 

@@ -86,6 +86,8 @@ export class MqttConsumerTransport
   };
   /** The broker's backlog as it last reported it ($SYS), null when it does not report it. */
   brokerStoredMessages: number | null = null;
+  /** The connection (session generation) on which the broker acknowledged our subscriptions, if any. */
+  private subscribedOn?: number;
 
   constructor(
     config: ConfigService,
@@ -106,6 +108,15 @@ export class MqttConsumerTransport
 
   get connected(): boolean {
     return this.session?.connected ?? false;
+  }
+
+  /**
+   * Messages reach this replica: connected, and the broker acknowledged (SUBACK) every subscription on this very
+   * connection. False from a disconnect until the next connection's SUBACK, and from the start of a graceful stop.
+   * Connected alone is not enough: a connection whose subscriptions were refused or are still pending gets nothing.
+   */
+  get consuming(): boolean {
+    return this.subscribedOn !== undefined && (this.session?.isCurrent(this.subscribedOn) ?? false);
   }
 
   /** Messages delivered to this replica and not yet acknowledged (its share of the backlog in memory). */
@@ -152,12 +163,13 @@ export class MqttConsumerTransport
         `MQTT consumer ${this.clientId} connected (session present: ${connack.sessionPresent}); group ${this.group}`,
       );
       if (this.closing) return;
+      // The session counted this connection already (its listener came first).
+      const generation = session.currentGeneration;
       client.publish(this.presenceTopic(this.clientId), UP, { qos: 1, retain: true });
-      client.subscribe(
-        [...this.dataTopics, `${PRESENCE_ROOT}/${this.group}/+`],
-        { qos: 1 },
-        (error) => error && this.logger.error(`MQTT subscribe failed: ${error.message}`),
-      );
+      client.subscribe([...this.dataTopics, `${PRESENCE_ROOT}/${this.group}/+`], { qos: 1 }, (error) => {
+        if (error) return this.logger.error(`MQTT subscribe failed: ${error.message}`);
+        if (!this.closing) this.subscribedOn = generation;
+      });
       client.subscribe(BROKER_STORE_TOPIC, { qos: 0 }, () => undefined);
     });
     client.on('error', (error) => this.logger.warn(`MQTT consumer: ${error.message}`));
@@ -335,6 +347,7 @@ export class MqttConsumerTransport
 
   private async stop(): Promise<void> {
     this.closing = true;
+    this.subscribedOn = undefined;
     if (this.sweep) clearInterval(this.sweep);
     const session = this.session;
     if (!session) return;
@@ -370,7 +383,7 @@ export class MqttConsumerTransport
   }
 
   on(): void {
-    throw new Error('MqttConsumerTransport has no events to listen to; use /health and /api/v1/status');
+    throw new Error('MqttConsumerTransport has no events to listen to; use /health/ready and /api/v1/status');
   }
 
   unwrap<T>(): T {
