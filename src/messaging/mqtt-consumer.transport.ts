@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { CustomTransportStrategy, type MessageHandler, MqttContext, Server } from '@nestjs/microservices';
-import type { IPublishPacket } from 'mqtt';
+import type { IPublishPacket, ISubscriptionMap } from 'mqtt';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { runWithRequestId } from '../common/context/request-context.js';
 import { AppConfig } from '../config/app.config.js';
@@ -166,7 +166,13 @@ export class MqttConsumerTransport
       // The session counted this connection already (its listener came first).
       const generation = session.currentGeneration;
       client.publish(this.presenceTopic(this.clientId), UP, { qos: 1, retain: true });
-      client.subscribe([...this.dataTopics, `${PRESENCE_ROOT}/${this.group}/+`], { qos: 1 }, (error) => {
+      // On every connection, even when the session kept the subscriptions: mqtt.js would skip topics it subscribed
+      // before and call back at once, without a SUBACK to tell that the broker took them (`resubscribe`). Retain
+      // handling 1: the retained presence comes only with a subscription the session did not have yet, as before.
+      const subscriptions = Object.fromEntries(
+        [...this.dataTopics, `${PRESENCE_ROOT}/${this.group}/+`].map((topic) => [topic, { qos: 1, rh: 1 }]),
+      );
+      client.subscribe({ ...subscriptions, resubscribe: true } as ISubscriptionMap, (error) => {
         if (error) return this.logger.error(`MQTT subscribe failed: ${error.message}`);
         if (!this.closing) this.subscribedOn = generation;
       });
