@@ -379,7 +379,10 @@ export class MqttConsumerTransport
       this.logger.log(`MQTT consumer ${this.clientId} drained and left; its session is deleted`);
       return;
     }
-    await session.client.publishAsync(presence, GONE, { qos: 1, retain: true }).catch(() => undefined);
+    // Offline (the broker is down), a QoS 1 publish would wait for a PUBACK until the shutdown timeout; the broker
+    // published the will ("gone") itself when it lost the connection.
+    if (session.connected)
+      await session.client.publishAsync(presence, GONE, { qos: 1, retain: true }).catch(() => undefined);
     await session.detach();
     this.logger.log(
       this.peers.size > 0
