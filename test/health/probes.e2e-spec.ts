@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { AppProcess, freePort, startApp } from '../helpers/app-process.js';
 import { BrokerProxy } from '../helpers/broker-proxy.js';
-import { sensorsEnv, waitFor } from '../sensors/sensors-helpers.js';
+import { closeDb, sql } from '../helpers/db.js';
+import { publisher, runId, sensorsEnv, waitFor } from '../sensors/sensors-helpers.js';
 
 /**
  * Liveness and readiness: `/health/live` never asks PostgreSQL, Redis or the broker; `/health/ready` (and `/health`,
@@ -18,6 +19,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   await proxy?.stop();
+  await closeDb();
 });
 
 const ready = () => request(app.url).get('/health/ready');
@@ -64,6 +66,16 @@ it('is not ready while the consumer is connected but its subscriptions are not a
   await waitFor(async () => (await ready()).status === 200, 'readiness after the SUBACK');
   const after = await request(app.url).get('/api/v1/status').expect(200);
   expect(after.body.connections.mqtt).toMatchObject({ connected: true, consuming: true });
+
+  // Ready means readings arrive again (the session's subscriptions, acknowledged anew on this connection).
+  const mqtt = await publisher();
+  const sensor = `${runId}-probes`;
+  await mqtt.publishAsync(`sensors/temperature/${sensor}`, JSON.stringify({ value: 7 }), { qos: 1 });
+  await mqtt.endAsync();
+  await waitFor(
+    async () => (await sql(`SELECT 1 FROM sensor_readings WHERE sensor_id = $1`, [sensor])).length === 1,
+    'the reading published once ready',
+  );
 });
 
 it('is not ready, but alive, while the broker is down', async () => {
