@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/app.config.js';
 import { metricsConfig, type MetricsConfig } from './metrics.config.js';
 
 /** Every metric of the process starts with it, the default process metrics too. */
-export const METRIC_PREFIX = 'terrawatch_';
+const METRIC_PREFIX = 'terrawatch_';
 
 /** The text exposition format that `render` writes. */
 export const METRICS_CONTENT_TYPE: string = Registry.PROMETHEUS_CONTENT_TYPE;
