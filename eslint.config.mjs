@@ -10,7 +10,7 @@ import prettier from 'eslint-config-prettier';
  * tables (`<module>/entities/index.ts`) and the config module every module's schema (`<module>/<module>.config.ts`).
  * Imports are relative, so the rule is written per folder and depth.
  */
-const MODULES = ['auth', 'sensors', 'cloudcasting', 'scans', 'species', 'jobs'];
+const MODULES = ['auth', 'sensors', 'cloudcasting', 'scans', 'species', 'jobs', 'metrics'];
 const MAX_DEPTH = 5;
 const folders = readdirSync('src', { withFileTypes: true })
   .filter((entry) => entry.isDirectory())

@@ -9,6 +9,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { CoreModule } from './core.module.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SpeciesModule } from './species/species.module.js';
 import { ScansModule } from './scans/scans.module.js';
@@ -21,6 +22,7 @@ import { SensorsModule } from './sensors/sensors.module.js';
     SchedulingModule,
     DiscoveryModule,
     HealthModule,
+    MetricsModule,
     AuthModule,
     RealtimeModule,
     CloudcastingModule,

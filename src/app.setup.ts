@@ -10,6 +10,7 @@ import { acceptRequestId, REQUEST_ID_HEADER } from './common/context/request-con
 import { createValidationPipe } from './common/errors/validation.js';
 import { API_PREFIX } from './common/http/api-prefix.js';
 import { AppConfig } from './config/app.config.js';
+import { HttpMetrics } from './metrics/index.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
 
 /**
@@ -19,6 +20,9 @@ import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
 export function setupApp(app: NestExpressApplication): INestApplication {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
   app.useLogger(app.get(Logger));
+  // First of all, so a request's measured duration includes every other middleware (body parsing too).
+  const httpMetrics = app.get(HttpMetrics);
+  if (httpMetrics.enabled) app.use(httpMetrics.track);
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // The correlation id is fixed before anything else runs, so every later middleware and log line sees it.
@@ -35,7 +39,13 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.useGlobalPipes(createValidationPipe());
-  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
+  // Probes and the scrape endpoint stay at the root, where orchestrators and Prometheus look for them.
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: ['health', 'health/live', 'health/ready', 'metrics'].map((path) => ({
+      path,
+      method: RequestMethod.GET,
+    })),
+  });
   app.useWebSocketAdapter(new RedisIoAdapter(app, cors));
   app.enableShutdownHooks();
 

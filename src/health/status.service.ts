@@ -49,6 +49,7 @@ export class StatusService {
         redis: { status: this.redis.client.status },
         mqtt: {
           connected: this.mqtt.connected,
+          consuming: this.mqtt.consuming,
           client_id: this.mqtt.clientId,
           in_flight: this.mqtt.inflight,
         },

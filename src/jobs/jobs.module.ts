@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { StatusRegistry } from '../common/status/status.registry.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { ContactsController } from './contacts.controller.js';
 import { CsvUploadInterceptor } from './http/csv-upload.interceptor.js';
@@ -19,7 +20,7 @@ import { ReviewService } from './services/review.service.js';
  * progress to the job's owner over the realtime gateway, which only the app has.
  */
 @Module({
-  imports: [JobsCoreModule, RealtimeModule],
+  imports: [JobsCoreModule, RealtimeModule, MetricsModule],
   controllers: [JobsController, ReviewController, ContactsController],
   providers: [CsvUploadInterceptor, JobEvents, IssueLedger, JobRunner, ReviewService, JobsProcessor],
 })

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { CustomTransportStrategy, type MessageHandler, MqttContext, Server } from '@nestjs/microservices';
-import type { IPublishPacket } from 'mqtt';
+import type { IPublishPacket, ISubscriptionMap } from 'mqtt';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { runWithRequestId } from '../common/context/request-context.js';
 import { AppConfig } from '../config/app.config.js';
@@ -86,6 +86,8 @@ export class MqttConsumerTransport
   };
   /** The broker's backlog as it last reported it ($SYS), null when it does not report it. */
   brokerStoredMessages: number | null = null;
+  /** The connection (session generation) on which the broker acknowledged our subscriptions, if any. */
+  private subscribedOn?: number;
 
   constructor(
     config: ConfigService,
@@ -106,6 +108,15 @@ export class MqttConsumerTransport
 
   get connected(): boolean {
     return this.session?.connected ?? false;
+  }
+
+  /**
+   * Messages reach this replica: connected, and the broker acknowledged (SUBACK) every subscription on this very
+   * connection. False from a disconnect until the next connection's SUBACK, and from the start of a graceful stop.
+   * Connected alone is not enough: a connection whose subscriptions were refused or are still pending gets nothing.
+   */
+  get consuming(): boolean {
+    return this.subscribedOn !== undefined && (this.session?.isCurrent(this.subscribedOn) ?? false);
   }
 
   /** Messages delivered to this replica and not yet acknowledged (its share of the backlog in memory). */
@@ -152,12 +163,19 @@ export class MqttConsumerTransport
         `MQTT consumer ${this.clientId} connected (session present: ${connack.sessionPresent}); group ${this.group}`,
       );
       if (this.closing) return;
+      // The session counted this connection already (its listener came first).
+      const generation = session.currentGeneration;
       client.publish(this.presenceTopic(this.clientId), UP, { qos: 1, retain: true });
-      client.subscribe(
-        [...this.dataTopics, `${PRESENCE_ROOT}/${this.group}/+`],
-        { qos: 1 },
-        (error) => error && this.logger.error(`MQTT subscribe failed: ${error.message}`),
+      // On every connection, even when the session kept the subscriptions: mqtt.js would skip topics it subscribed
+      // before and call back at once, without a SUBACK to tell that the broker took them (`resubscribe`). Retain
+      // handling 1: the retained presence comes only with a subscription the session did not have yet, as before.
+      const subscriptions = Object.fromEntries(
+        [...this.dataTopics, `${PRESENCE_ROOT}/${this.group}/+`].map((topic) => [topic, { qos: 1, rh: 1 }]),
       );
+      client.subscribe({ ...subscriptions, resubscribe: true } as ISubscriptionMap, (error) => {
+        if (error) return this.logger.error(`MQTT subscribe failed: ${error.message}`);
+        if (!this.closing) this.subscribedOn = generation;
+      });
       client.subscribe(BROKER_STORE_TOPIC, { qos: 0 }, () => undefined);
     });
     client.on('error', (error) => this.logger.warn(`MQTT consumer: ${error.message}`));
@@ -335,6 +353,7 @@ export class MqttConsumerTransport
 
   private async stop(): Promise<void> {
     this.closing = true;
+    this.subscribedOn = undefined;
     if (this.sweep) clearInterval(this.sweep);
     const session = this.session;
     if (!session) return;
@@ -360,7 +379,10 @@ export class MqttConsumerTransport
       this.logger.log(`MQTT consumer ${this.clientId} drained and left; its session is deleted`);
       return;
     }
-    await session.client.publishAsync(presence, GONE, { qos: 1, retain: true }).catch(() => undefined);
+    // Offline (the broker is down), a QoS 1 publish would wait for a PUBACK until the shutdown timeout; the broker
+    // published the will ("gone") itself when it lost the connection.
+    if (session.connected)
+      await session.client.publishAsync(presence, GONE, { qos: 1, retain: true }).catch(() => undefined);
     await session.detach();
     this.logger.log(
       this.peers.size > 0
@@ -370,7 +392,7 @@ export class MqttConsumerTransport
   }
 
   on(): void {
-    throw new Error('MqttConsumerTransport has no events to listen to; use /health and /api/v1/status');
+    throw new Error('MqttConsumerTransport has no events to listen to; use /health/ready and /api/v1/status');
   }
 
   unwrap<T>(): T {

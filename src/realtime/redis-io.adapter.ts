@@ -3,7 +3,8 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { IncomingMessage } from 'node:http';
-import type { Server, ServerOptions } from 'socket.io';
+import type { Namespace, Server, ServerOptions } from 'socket.io';
+import { MetricsService } from '../metrics/index.js';
 import { RedisService } from '../redis/redis.service.js';
 
 /**
@@ -32,7 +33,22 @@ export class RedisIoAdapter extends IoAdapter {
     // deployments (or a test run beside a demo) on one server from receiving each other's events.
     server.adapter(createAdapter(pub, sub, { key: `socket.io:db${redis.client.options.db ?? 0}` }));
     coalesceWrites(server);
+    this.countClients(server);
     return server;
+  }
+
+  /** Clients connected to this replica, per namespace of the gateways (each calls `of` after this server exists). */
+  private countClients(server: Server): void {
+    const namespaces: Namespace[] = [];
+    server.sockets.on('new_namespace', (namespace) => namespaces.push(namespace));
+    this.app.get(MetricsService).gaugeOf(
+      {
+        name: 'terrawatch_socketio_connected_clients',
+        help: 'Socket.IO clients connected to this replica, by namespace',
+        labelNames: ['namespace'],
+      },
+      () => namespaces.map((namespace) => [{ namespace: namespace.name }, namespace.sockets.size] as const),
+    );
   }
 
   override async close(server: Server): Promise<void> {

@@ -1,6 +1,7 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { RateLimitRegistry } from '../common/throttling/rate-limits.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { AccountsController } from './accounts.controller.js';
 import { AdminScansController } from './admin-scans.controller.js';
@@ -21,7 +22,7 @@ import { GdprService } from './services/gdpr.service.js';
 
 /** CloudWaste: cloud accounts, queued scans for orphaned resources, costs, rules, reviews. */
 @Module({
-  imports: [ScansCoreModule, RealtimeModule, AuthModule],
+  imports: [ScansCoreModule, RealtimeModule, AuthModule, MetricsModule],
   controllers: [
     AccountsController,
     ScansController,

@@ -11,6 +11,8 @@ import { sensorsConfig, type SensorsConfig } from './sensors.config.js';
 import { SensorsGateway } from './sensors.gateway.js';
 import { SensorsMqttController } from './sensors.mqtt.controller.js';
 import { MqttConsumerTransport } from '../messaging/mqtt-consumer.transport.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
+import { MetricsService } from '../metrics/index.js';
 import { PreviousValues } from './state/previous-values.js';
 import { SensorsRateLimit } from './sensors.rate-limits.js';
 import { SensorsCoreModule } from './sensors-core.module.js';
@@ -24,7 +26,7 @@ import { WeatherController } from './weather.controller.js';
  * `SensorIngestService.ingestMany` (this module would bring a second consumer and worker along).
  */
 @Module({
-  imports: [SensorsCoreModule, AuthModule],
+  imports: [SensorsCoreModule, AuthModule, MetricsModule],
   controllers: [ThresholdsController, SensorsController, WeatherController, SensorsMqttController],
   providers: [SensorsGateway, RetentionProcessor, RetentionCron],
 })
@@ -37,6 +39,7 @@ export class SensorsModule implements OnModuleInit {
     private readonly previous: PreviousValues,
     private readonly rateLimits: RateLimitRegistry,
     private readonly thresholds: ThresholdsService,
+    private readonly prometheus: MetricsService,
     @Inject(sensorsConfig.KEY) private readonly config: SensorsConfig,
   ) {}
 
@@ -64,5 +67,38 @@ export class SensorsModule implements OnModuleInit {
       anomaly_state_fallbacks: this.previous.fallbacks,
       ...this.metrics.snapshot(),
     }));
+    this.registerMetrics();
+  }
+
+  /** The ingestion counters that `IngestMetrics` keeps for the status, read by Prometheus at each scrape. */
+  private registerMetrics(): void {
+    const ingest = this.metrics;
+    const counters = [
+      [
+        'terrawatch_sensor_readings_received_total',
+        'Readings received over MQTT and HTTP, valid or not',
+        () => ingest.received,
+      ],
+      ['terrawatch_sensor_readings_stored_total', 'Readings stored (new rows)', () => ingest.stored],
+      [
+        'terrawatch_sensor_readings_duplicates_total',
+        'Valid readings already stored (same sensor and timestamp): not stored again',
+        () => ingest.duplicates,
+      ],
+      [
+        'terrawatch_sensor_readings_write_failures_total',
+        'Readings whose batch failed to write (MQTT ones are retried, HTTP ones fail their request)',
+        () => ingest.writeFailures,
+      ],
+    ] as const;
+    for (const [name, help, read] of counters) this.prometheus.counterOf({ name, help }, read);
+    this.prometheus.counterOf(
+      {
+        name: 'terrawatch_sensor_readings_rejected_total',
+        help: 'Readings refused as bad input, by reason (at most 50 reasons, then "other")',
+        labelNames: ['reason'],
+      },
+      () => [...ingest.rejectedByReason].map(([reason, n]) => [{ reason }, n] as const),
+    );
   }
 }

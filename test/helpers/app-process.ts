@@ -42,11 +42,13 @@ export function isolatedMqttEnv(): Record<string, string> {
 
 /**
  * Starts the built application (`dist/main.js`) as its own process, the way it runs in production, and waits until
- * `/health` answers 200. The tests then talk to it over HTTP, MQTT and Socket.IO only.
+ * `/health` (readiness: database, Redis, the consumer subscribed) answers 200, or `until` for an app that is not
+ * meant to become ready (`/health/live` when a service it needs is down). The tests then talk to it over HTTP, MQTT
+ * and Socket.IO only.
  */
 export async function startApp(
   env: Record<string, string | undefined> = {},
-  entry = 'dist/main.js',
+  { entry = 'dist/main.js', until = '/health' }: { entry?: string; until?: string } = {},
 ): Promise<AppProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   let output = '';
@@ -64,14 +66,14 @@ export async function startApp(
     if (child.exitCode !== null)
       throw new Error(`App exited with ${child.exitCode} while starting:\n${output}`);
     try {
-      const res = await fetch(`${url}/health`);
+      const res = await fetch(`${url}${until}`);
       if (res.status === 200) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`App did not become healthy in 30 s:\n${output}`);
+      throw new Error(`App did not answer 200 on ${until} in 30 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 150));
   }

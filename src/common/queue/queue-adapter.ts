@@ -25,10 +25,15 @@ export abstract class QueueAdapter<J extends string, D extends object = object> 
     return options.jobId;
   }
 
-  /** Queue depths for `GET /api/v1/status`; a queue that does not answer within a second is reported as such. */
-  async counts(): Promise<Record<string, number>> {
-    return { ...(await within(this.queue.getJobCounts(), 1000, `the ${this.definition.name} queue`)) };
+  /** Queue depths for `GET /api/v1/status`. */
+  counts(): Promise<Record<string, number>> {
+    return jobCounts(this.queue, this.definition.name);
   }
+}
+
+/** A queue's jobs by state; a queue that does not answer within a second is an error naming it. */
+export async function jobCounts(queue: Queue, name: string): Promise<Record<string, number>> {
+  return { ...(await within(queue.getJobCounts(), 1000, `the ${name} queue`)) };
 }
 
 /** `promise`, or a rejection naming `what` after `ms`. */

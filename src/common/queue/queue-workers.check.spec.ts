@@ -6,6 +6,7 @@ import { currentRequestId } from '../context/request-context.js';
 import { defineQueue } from './queue-definition.js';
 import { OnJob, QueueWorker } from './queue-worker.decorators.js';
 import { findProblems, QueueWorkersCheck } from './queue-workers.check.js';
+import { RegisteredQueues } from './registered-queues.js';
 
 enum ExampleJob {
   IMPORT = 'import',
@@ -58,7 +59,7 @@ describe('queue workers', () => {
   it('fails the start of an application whose worker misses a handler', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [DiscoveryModule],
-      providers: [IncompleteWorker, QueueWorkersCheck],
+      providers: [IncompleteWorker, RegisteredQueues, QueueWorkersCheck],
     }).compile();
     await expect(moduleRef.init()).rejects.toThrow(/queue "example" has no @OnJob handler for "purge"/);
   });

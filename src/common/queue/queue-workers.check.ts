@@ -1,8 +1,8 @@
-import { getQueueToken } from '@nestjs/bull';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { DiscoveryService, ModuleRef } from '@nestjs/core';
-import { definedQueues, type QueueDefinition } from './queue-definition.js';
+import { DiscoveryService } from '@nestjs/core';
+import type { QueueDefinition } from './queue-definition.js';
 import { jobHandlersOf, workerQueueOf } from './queue-worker.decorators.js';
+import { RegisteredQueues } from './registered-queues.js';
 
 /**
  * Start-up check of the worker process (the HTTP app): every queue registered in it has a `@QueueWorker`, and every
@@ -13,24 +13,15 @@ import { jobHandlersOf, workerQueueOf } from './queue-worker.decorators.js';
 export class QueueWorkersCheck implements OnApplicationBootstrap {
   constructor(
     private readonly discovery: DiscoveryService,
-    private readonly moduleRef: ModuleRef,
+    private readonly queues: RegisteredQueues,
   ) {}
 
   onApplicationBootstrap(): void {
     const problems = findProblems(
       this.discovery.getProviders().map((wrapper) => wrapper.metatype),
-      definedQueues().filter((queue) => this.isRegistered(queue)),
+      this.queues.list().map((registered) => registered.definition),
     );
     if (problems.length > 0) throw new Error(`Queue workers are incomplete:\n  - ${problems.join('\n  - ')}`);
-  }
-
-  private isRegistered(queue: QueueDefinition): boolean {
-    try {
-      this.moduleRef.get(getQueueToken(queue.name), { strict: false });
-      return true;
-    } catch {
-      return false;
-    }
   }
 }
 

@@ -2,9 +2,11 @@ import { OnQueueError, OnQueueFailed } from '@nestjs/bull';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Job as QueueJob } from 'bull';
+import type { Histogram } from 'prom-client';
 import { In, Repository } from 'typeorm';
 import { OnJob, QueueWorker } from '../../common/queue/queue-worker.decorators.js';
 import { readEnv } from '../../config/env.js';
+import { MetricsService } from '../../metrics/index.js';
 import { Job, JobStatus } from '../entities/job.entity.js';
 import { JobsEnv } from '../jobs.config.js';
 import { JOBS_QUEUE, JobsJob, JobsQueue, type ProcessJobData } from '../jobs.queue.js';
@@ -22,18 +24,30 @@ const CONCURRENCY = readEnv(JobsEnv, process.env).JOBS_CONCURRENCY;
 @QueueWorker(JOBS_QUEUE)
 export class JobsProcessor implements OnApplicationBootstrap {
   private readonly logger = new Logger('JobsWorker');
+  private readonly duration: Histogram<'status'>;
 
   constructor(
     private readonly runner: JobRunner,
     private readonly queue: JobsQueue,
     @InjectRepository(Job) private readonly jobs: Repository<Job>,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.duration = metrics.histogram({
+      name: 'terrawatch_ingestion_run_duration_seconds',
+      help: 'Runs of ingestion jobs, from the worker taking one to its outcome (COMPLETED, NEEDS_REVIEW, FAILED)',
+      labelNames: ['status'],
+      buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800],
+    });
+  }
 
   /** Runs inside the correlation id of the request that queued the run (`@OnJob`). */
   @OnJob(JOBS_QUEUE, JobsJob.PROCESS, { concurrency: CONCURRENCY })
   async process(queued: QueueJob<ProcessJobData>): Promise<void> {
     const finalAttempt = queued.attemptsMade + 1 >= (queued.opts.attempts ?? 1);
-    await this.runner.run(queued.data, finalAttempt);
+    const started = performance.now();
+    // An attempt interrupted by a crash or an error that will be retried throws: only the attempt that ends counts.
+    const status = await this.runner.run(queued.data, finalAttempt);
+    if (status) this.duration.observe({ status }, (performance.now() - started) / 1000);
   }
 
   /** Bull gave up on a run (out of attempts, or stalled too often): the job must not stay PROCESSING. */

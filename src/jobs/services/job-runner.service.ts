@@ -40,9 +40,10 @@ export class JobRunner {
     @Inject(jobsConfig.KEY) private readonly config: JobsConfig,
   ) {}
 
-  async run(data: ProcessJobData, finalAttempt: boolean): Promise<void> {
+  /** Resolves with the status the run ended in, or nothing when there was nothing to run (stale or deleted). */
+  async run(data: ProcessJobData, finalAttempt: boolean): Promise<JobStatus | undefined> {
     const job = await this.start(data);
-    if (!job) return;
+    if (!job) return undefined;
     try {
       const kind = this.kinds.get(job.kind);
       let since = performance.now();
@@ -67,13 +68,14 @@ export class JobRunner {
         await this.ledger.refreshRowStatuses(tx, job.id);
       });
       this.events.log(job, 'Job checked', { duration_ms: lap() });
-      await this.ledger.settle(job.id);
+      const settled = await this.ledger.settle(job.id);
       this.events.log(job, 'Job settled', { duration_ms: lap() });
+      return settled?.status;
     } catch (e) {
       if (e instanceof JobInputError || finalAttempt) {
         await this.fail(job, e instanceof Error ? e.message : String(e));
         if (!(e instanceof JobInputError)) this.events.error(job, 'Job failed', e);
-        return;
+        return JobStatus.FAILED;
       }
       this.events.warn(job, 'Job run interrupted; it will be retried', { err: e });
       throw e;

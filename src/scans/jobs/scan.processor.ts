@@ -2,9 +2,11 @@ import { OnQueueFailed } from '@nestjs/bull';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Job } from 'bull';
+import type { Histogram } from 'prom-client';
 import { Repository } from 'typeorm';
 import { OnJob, QueueWorker } from '../../common/queue/queue-worker.decorators.js';
 import { readEnv } from '../../config/env.js';
+import { MetricsService } from '../../metrics/index.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
 import { Scan } from '../entities/scan.entity.js';
 import { PricingService } from '../services/pricing.service.js';
@@ -20,6 +22,7 @@ const ABANDONED_AFTER_MS = 60_000;
 @QueueWorker(SCANS_QUEUE)
 export class ScanProcessor implements OnApplicationBootstrap {
   private readonly logger = new Logger(ScanProcessor.name);
+  private readonly duration: Histogram<'status'>;
 
   constructor(
     private readonly runner: ScanRunner,
@@ -27,7 +30,15 @@ export class ScanProcessor implements OnApplicationBootstrap {
     private readonly realtime: RealtimeService,
     private readonly pricing: PricingService,
     @InjectRepository(Scan) private readonly scanRepo: Repository<Scan>,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.duration = metrics.histogram({
+      name: 'terrawatch_scan_duration_seconds',
+      help: 'Scans from their first start to their end, by final status (completed, failed, cancelled)',
+      labelNames: ['status'],
+      buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
+    });
+  }
 
   onApplicationBootstrap(): void {
     void this.pricing
@@ -44,7 +55,9 @@ export class ScanProcessor implements OnApplicationBootstrap {
     concurrency: readEnv(ScansEnv, process.env).SCAN_WORKER_CONCURRENCY,
   })
   async run(job: Job<RunScanData>): Promise<{ status: string } | undefined> {
+    const since = new Date();
     const scan = await this.runner.run(job.data.scanId, (progress) => this.push(progress));
+    this.observe(scan, since);
     return scan ? { status: scan.status } : undefined;
   }
 
@@ -61,8 +74,19 @@ export class ScanProcessor implements OnApplicationBootstrap {
     if (job.name !== ScansJob.RUN) return;
     const scan = await this.scanRepo.findOneBy({ id: (job.data as RunScanData).scanId });
     if (!scan) return;
+    const since = new Date();
     const failed = await this.runner.fail(scan, `The scan worker stopped: ${error.message}`);
+    this.observe(failed, since);
     if (failed) this.push(failed);
+  }
+
+  /** Counts a scan that ended during this call once; a retried job that finds it ended already adds nothing. */
+  private observe(scan: Scan | null, since: Date): void {
+    if (!scan?.startedAt || !scan.completedAt || scan.completedAt < since) return;
+    this.duration.observe(
+      { status: scan.status },
+      (scan.completedAt.getTime() - scan.startedAt.getTime()) / 1000,
+    );
   }
 
   private push(scan: Scan): void {
