@@ -161,7 +161,7 @@ describe('content', () => {
   });
 
   it('reports the depth of every queue by state', async () => {
-    const queues = ['cloudcasting', 'jobs', 'scans', 'sensors', 'species-etl'];
+    const queues = ['auth-mail', 'cloudcasting', 'jobs', 'scans', 'sensors', 'species-etl'];
     const samples = await scrape();
     for (const queue of queues)
       for (const state of ['waiting', 'active', 'delayed', 'failed'])
