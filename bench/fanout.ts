@@ -132,7 +132,11 @@ async function main(): Promise<void> {
   const rows: Array<Record<string, string | number>> = [];
   let ceiling = 0;
   let step = 0;
-  for (let rate = startRate; rate <= maxRate; rate *= 2, step += 1) {
+  // Rates double until a step fails, then the gap between the last good rate and the failing one is tried in
+  // quarters, so the ceiling printed is within a quarter of the last good rate, not a factor of two.
+  let lastGood = 0;
+  let failedAt = Infinity;
+  for (let rate = startRate; rate <= maxRate && rate < failedAt; step += 1) {
     const cpuBefore = cpuMs(app.child.pid!);
     let published = 0;
     const started = Date.now();
@@ -184,8 +188,14 @@ async function main(): Promise<void> {
       'clients CPU µs/event': delivered ? Number((clientsUs / delivered).toFixed(2)) : '-',
     });
     const ok = delivered >= expected && p99 <= P99_LIMIT_MS;
-    if (!ok) break;
-    ceiling = Math.max(ceiling, perSecond);
+    if (ok) {
+      ceiling = Math.max(ceiling, perSecond);
+      lastGood = rate;
+      rate = failedAt === Infinity ? rate * 2 : rate + lastGoodStep(failedAt, lastGood);
+    } else if (failedAt === Infinity && lastGood > 0) {
+      failedAt = rate;
+      rate = lastGood + lastGoodStep(failedAt, lastGood);
+    } else break;
   }
   table(rows);
   console.log(
@@ -195,6 +205,11 @@ async function main(): Promise<void> {
   for (const c of children) c.kill('SIGTERM');
   await mqtt.endAsync();
   await app.stop();
+}
+
+/** The refinement's increment: a quarter of the gap between the last good rate and the first failing one. */
+function lastGoodStep(failedAt: number, lastGood: number): number {
+  return Math.max(1, Math.round((failedAt - lastGood) / 4));
 }
 
 /** A child process of the bench: `FANOUT_COUNT` clients, figures per step (from the sensor ids) on request. */

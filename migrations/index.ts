@@ -7,6 +7,7 @@ import { Jobs1700000005000 } from './1700000005000-jobs.js';
 import { JobsKinds1700000006000 } from './1700000006000-jobs-kinds.js';
 import { SensorsStorage1700000007000 } from './1700000007000-sensors-storage.js';
 import { UsersFullName1700000008000 } from './1700000008000-users-full-name.js';
+import { SensorsDeadLetters1700000009000 } from './1700000009000-sensors-dead-letters.js';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file; add it here. */
 export const ALL_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const ALL_MIGRATIONS = [
   JobsKinds1700000006000,
   SensorsStorage1700000007000,
   UsersFullName1700000008000,
+  SensorsDeadLetters1700000009000,
 ];

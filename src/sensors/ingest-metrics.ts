@@ -11,6 +11,8 @@ export class IngestMetrics {
   anomalies = 0;
   rejected = 0;
   writeFailures = 0;
+  /** Readings PostgreSQL refused for good, set aside in `sensor_readings_rejected`, by SQLSTATE. */
+  readonly setAsideBySqlstate = new Map<string, number>();
   batches = 0;
   lastBatchRows = 0;
   lastBatchMs = 0;
@@ -22,6 +24,10 @@ export class IngestMetrics {
     const key =
       this.rejectedByReason.has(reason) || this.rejectedByReason.size < MAX_REASONS ? reason : 'other';
     this.rejectedByReason.set(key, (this.rejectedByReason.get(key) ?? 0) + 1);
+  }
+
+  setAside(sqlstate: string): void {
+    this.setAsideBySqlstate.set(sqlstate, (this.setAsideBySqlstate.get(sqlstate) ?? 0) + 1);
   }
 
   batch(rows: number, ms: number, stored: number): void {
@@ -41,6 +47,7 @@ export class IngestMetrics {
       rejected: this.rejected,
       rejected_by_reason: Object.fromEntries(this.rejectedByReason),
       write_failures: this.writeFailures,
+      set_aside: Object.fromEntries(this.setAsideBySqlstate),
       batches: this.batches,
       last_batch: { rows: this.lastBatchRows, ms: this.lastBatchMs },
     };

@@ -14,8 +14,16 @@ export interface JudgedReading {
   traceId?: string;
 }
 
-/** Called once the row's batch is settled: `stored` is false for a duplicate; `verdict` once judged. */
-export type WriteCallback = (error: Error | null, stored: boolean, verdict?: AnomalyVerdict) => void;
+/**
+ * Called once the row's batch is settled: `stored` is false for a duplicate or a reading set aside (`setAside` says
+ * why PostgreSQL refused it); `verdict` once judged.
+ */
+export type WriteCallback = (
+  error: Error | null,
+  stored: boolean,
+  verdict?: AnomalyVerdict,
+  setAside?: string,
+) => void;
 
 interface Pending {
   reading: ValidReading;
@@ -27,6 +35,8 @@ interface Pending {
 export interface WriteResult {
   stored: boolean;
   verdict: AnomalyVerdict;
+  /** Why PostgreSQL refused it, when it was set aside instead of stored. */
+  setAside?: string;
 }
 
 /** At most this many batches in flight: more would only queue on the pool and starve the HTTP requests. */
@@ -61,8 +71,8 @@ export class ReadingWriter implements OnApplicationShutdown {
       readings.map(
         (reading) =>
           new Promise<WriteResult>((resolve, reject) =>
-            this.enqueue(reading, traceId, (error, stored, verdict) =>
-              error ? reject(error) : resolve({ stored, verdict: verdict as AnomalyVerdict }),
+            this.enqueue(reading, traceId, (error, stored, verdict, setAside) =>
+              error ? reject(error) : resolve({ stored, verdict: verdict as AnomalyVerdict, setAside }),
             ),
           ),
       ),
@@ -128,18 +138,52 @@ export class ReadingWriter implements OnApplicationShutdown {
       });
       this.metrics.batch(rows.length, performance.now() - started, stored);
     } catch (error) {
-      if (rows.length > 1 && isDataError(error)) {
-        // One bad row must not hold back the others: write them one by one, so only it fails.
-        this.logger.warn(
-          `Batch of ${rows.length} readings refused (${(error as Error).message}); writing one by one`,
-        );
-        for (let i = 0; i < rows.length; i++) await this.persist([rows[i]], [callbacks[i]]);
-        return;
+      if (!isTransientDbError(error)) {
+        if (rows.length > 1) {
+          // One bad row must not hold back the others: write them one by one, so only it is refused.
+          this.logger.warn(
+            `Batch of ${rows.length} readings refused (${(error as Error).message}); writing one by one`,
+          );
+          for (let i = 0; i < rows.length; i++) await this.persist([rows[i]], [callbacks[i]]);
+          return;
+        }
+        const aside = await this.setAside(rows[0], error);
+        if (aside !== undefined) {
+          callbacks[0](null, false, rows[0].verdict, aside);
+          return;
+        }
       }
       this.metrics.writeFailures += rows.length;
       this.logger.error({ err: error }, `Batch of ${rows.length} readings failed`);
       rows.forEach((row, i) => callbacks[i](error as Error, false, row.verdict));
     }
+  }
+
+  /**
+   * A reading PostgreSQL refuses for good goes to the dead-letter table with the reason, and counts as settled (an MQTT
+   * message is acknowledged): retrying it would fail the same way for ever. Resolves with the reason; undefined when
+   * that write fails too (the database is down), and the caller treats the row as failed, to be retried.
+   */
+  private async setAside(row: JudgedReading, error: unknown): Promise<string | undefined> {
+    const code = sqlstateOf(error);
+    // PostgreSQL's detail says what in the row it refused ("Unicode low surrogate must follow a high surrogate.").
+    const detail = (error as { detail?: unknown }).detail;
+    const reason =
+      typeof detail === 'string' && detail
+        ? `${(error as Error).message}: ${detail}`
+        : (error as Error).message;
+    try {
+      await this.readings.setAside(row, reason, code);
+    } catch (failure) {
+      this.logger.error({ err: failure }, `Could not set aside a refused reading of ${row.reading.sensorId}`);
+      return undefined;
+    }
+    this.metrics.setAside(code ?? 'unknown');
+    this.logger.warn(
+      { sensor_id: row.reading.sensorId, sqlstate: code, reason },
+      `Reading of ${row.reading.sensorId} refused by PostgreSQL (${code}): set aside in sensor_readings_rejected`,
+    );
+    return reason;
   }
 
   /** Resolves once every queued row has been written (shutdown, tests). */
@@ -155,9 +199,23 @@ export class ReadingWriter implements OnApplicationShutdown {
   }
 }
 
-/** SQLSTATE class 22 (data exception): the row itself is wrong, retrying it cannot help. */
-export function isDataError(error: unknown): boolean {
-  return /^22/.test(String((error as { code?: unknown }).code ?? ''));
+/**
+ * SQLSTATE classes of a failure that says nothing about the rows: the connection (08), resources (53: disk, memory,
+ * connections), an operator or crash shutdown (57), an I/O error (58), a rollback (40) or a lock not available (55).
+ * Such a batch is retried as it is. Any other SQLSTATE (22 data, 23 constraint, 54 a server limit, XX, ...) is the
+ * rows' doing.
+ */
+const TRANSIENT_SQLSTATE_CLASSES = new Set(['08', '40', '53', '55', '57', '58']);
+
+/** A failure to retry: a transient SQLSTATE, or none at all (a network error, a pool timeout). */
+export function isTransientDbError(error: unknown): boolean {
+  const code = sqlstateOf(error);
+  return code === null || TRANSIENT_SQLSTATE_CLASSES.has(code.slice(0, 2));
+}
+
+function sqlstateOf(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : null;
 }
 
 function keyOf(r: ValidReading): string {

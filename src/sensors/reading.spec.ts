@@ -1,4 +1,4 @@
-import { parseMqttReading, parseReading } from './reading.js';
+import { MAX_PAYLOAD_DEPTH, parseMqttReading, parseReading } from './reading.js';
 
 const receivedAt = new Date('2026-01-01T12:00:00Z');
 const mqtt = (topic: string, body: unknown) =>
@@ -74,5 +74,26 @@ describe('parseReading over HTTP', () => {
     expect(parseReading({ value: 1 }, ctx)).toEqual({ ok: false, reason: expect.stringMatching(/^type/) });
     const ok = parseReading({ value: 1, type: 'temperature', sensor_id: 's' }, ctx);
     expect(ok.ok && ok.reading.sourceProtocol).toBe('http');
+  });
+});
+
+describe('payload nesting', () => {
+  const receivedAt = new Date('2026-01-01T12:00:00Z');
+  const parse = (payload: string) =>
+    parseMqttReading('sensors/temperature/t-1', Buffer.from(payload), receivedAt);
+
+  it('refuses a payload nested deeper than PostgreSQL can take, with the reason', () => {
+    const deep = `{"value": 1, "extra": ${'['.repeat(30_000)}${']'.repeat(30_000)}}`;
+    expect(parse(deep)).toEqual({
+      ok: false,
+      reason: `payload nested deeper than ${MAX_PAYLOAD_DEPTH} levels`,
+    });
+  });
+
+  it('accepts nesting up to the limit, and counts no bracket inside a string', () => {
+    const deepest = `{"value": 1, "extra": ${'['.repeat(MAX_PAYLOAD_DEPTH - 1)}${']'.repeat(MAX_PAYLOAD_DEPTH - 1)}}`;
+    expect(parse(deepest).ok).toBe(true);
+    const brackets = JSON.stringify({ value: 1, note: `"\\${'['.repeat(1000)}` });
+    expect(parse(brackets).ok).toBe(true);
   });
 });

@@ -31,6 +31,12 @@ export interface ValidReading {
 export type ParseResult = { ok: true; reading: ValidReading } | { ok: false; reason: string };
 
 const MAX_PAYLOAD_BYTES = 64 * 1024;
+/**
+ * Arrays and objects nested deeper than this are refused: PostgreSQL's jsonb gives up on deep nesting (SQLSTATE 54001,
+ * "stack depth limit exceeded"), and no reading needs it. Only a payload longer than twice that can be so deep, so
+ * an ordinary reading is not scanned.
+ */
+export const MAX_PAYLOAD_DEPTH = 128;
 
 export interface ParseContext {
   /** From the topic `sensors/{type}/{id}`, used when the payload lacks them. */
@@ -51,6 +57,8 @@ export function parseReading(payload: unknown, ctx: ParseContext, rawJson?: stri
   const text = rawJson ?? JSON.stringify(p);
   // PostgreSQL's jsonb refuses NUL characters; such a row would fail its whole batch.
   if (text.includes('\\u0000')) return fail('payload contains a NUL character');
+  if (text.length > 2 * MAX_PAYLOAD_DEPTH && nestedDeeperThan(text, MAX_PAYLOAD_DEPTH))
+    return fail(`payload nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
 
   const sensorType = p.type ?? ctx.sensorType;
   if (typeof sensorType !== 'string' || !NAME_PATTERN.test(sensorType))
@@ -115,6 +123,24 @@ function parseTimestamp(input: unknown, receivedAt: Date): Date | string {
   if (typeof date === 'string') return `ts ${date}`;
   const outOfRange = readingTimestampOutOfRange(date, receivedAt);
   return outOfRange ? `ts ${outOfRange}` : date;
+}
+
+/** Whether the JSON text nests arrays or objects more than `max` deep (brackets inside strings do not count). */
+function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i += 1; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth -= 1;
+  }
+  return false;
 }
 
 function fail(reason: string): ParseResult {

@@ -102,6 +102,7 @@ export class SensorsController {
       accepted: results.filter((r) => r.status === 'stored').length,
       duplicates: results.filter((r) => r.status === 'duplicate').length,
       anomalies: results.filter((r) => r.anomaly).length,
+      set_aside: results.filter((r) => r.status === 'set_aside').length,
       results,
     };
   }

@@ -5,6 +5,7 @@ import { RateLimitRegistry } from '../common/throttling/rate-limits.js';
 import { RetentionCron } from './crons/retention.cron.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { RetentionProcessor } from './jobs/retention.processor.js';
+import { ReadingsRepository } from './repositories/readings.repository.js';
 import { ReadingWriter } from './reading-writer.js';
 import { SensorsController } from './sensors.controller.js';
 import { sensorsConfig, type SensorsConfig } from './sensors.config.js';
@@ -35,6 +36,7 @@ export class SensorsModule implements OnModuleInit {
     private readonly status: StatusRegistry,
     private readonly metrics: IngestMetrics,
     private readonly writer: ReadingWriter,
+    private readonly readings: ReadingsRepository,
     private readonly consumer: MqttConsumerTransport,
     private readonly previous: PreviousValues,
     private readonly rateLimits: RateLimitRegistry,
@@ -51,7 +53,7 @@ export class SensorsModule implements OnModuleInit {
       windowMs: 60_000,
       per: 'ip',
     });
-    this.status.register('sensors', () => ({
+    this.status.register('sensors', async () => ({
       mqtt_consumer: {
         enabled: this.consumer.enabled,
         client_id: this.consumer.clientId,
@@ -64,6 +66,8 @@ export class SensorsModule implements OnModuleInit {
         ...this.consumer.counters,
       },
       pending_writes: this.writer.pending,
+      // Readings PostgreSQL refused, kept in sensor_readings_rejected (all replicas; null while it cannot be read).
+      set_aside_total: await this.readings.countSetAside().catch(() => null),
       anomaly_state_fallbacks: this.previous.fallbacks,
       ...this.metrics.snapshot(),
     }));
@@ -99,6 +103,14 @@ export class SensorsModule implements OnModuleInit {
         labelNames: ['reason'],
       },
       () => [...ingest.rejectedByReason].map(([reason, n]) => [{ reason }, n] as const),
+    );
+    this.prometheus.counterOf(
+      {
+        name: 'terrawatch_sensor_readings_set_aside_total',
+        help: 'Valid readings PostgreSQL refused, set aside in sensor_readings_rejected, by SQLSTATE',
+        labelNames: ['sqlstate'],
+      },
+      () => [...ingest.setAsideBySqlstate].map(([sqlstate, n]) => [{ sqlstate }, n] as const),
     );
   }
 }

@@ -201,6 +201,53 @@ describe('MQTT ingestion', () => {
       /Dropped a bad reading on sensors\/temperature\/.*: value must be a finite number/,
     );
   });
+
+  it('refuses a payload nested too deep for PostgreSQL as bad input, with the reason', async () => {
+    const before = await status();
+    const deep = `{"value": 21, "extra": ${'['.repeat(30_000)}${']'.repeat(30_000)}}`;
+    await publish(`sensors/temperature/${sensor('deep')}`, deep);
+    await waitFor(
+      async () => (await status()).rejected_by_reason['payload nested deeper than 128 levels'],
+      'the deep payload refused',
+    );
+    expect(((await status()).rejected as number) - (before.rejected as number)).toBe(1);
+  });
+
+  it('sets aside a reading PostgreSQL refuses, with its reason, and stores the rest of its batch', async () => {
+    const id = sensor('poison');
+    const base = Date.now() - 60_000;
+    // A lone surrogate escape: valid JSON for JavaScript, refused by jsonb (SQLSTATE class 22).
+    const poison = `{"ts": ${base}, "value": 21, "note": "\\ud800"}`;
+    await Promise.all([
+      ...Array.from({ length: 20 }, (_, i) =>
+        publish(`sensors/temperature/${id}`, { ts: base + 1 + i, value: 20 }),
+      ),
+      publish(`sensors/temperature/${id}`, poison),
+    ]);
+    await waitFor(
+      async () =>
+        (await sql(`SELECT 1 FROM sensor_readings WHERE sensor_id = $1`, [id])).length === 20 &&
+        (await sql(`SELECT 1 FROM sensor_readings_rejected WHERE sensor_id = $1`, [id])).length === 1,
+      'the good readings stored and the poison set aside',
+    );
+    const [aside] = await sql<{ payload: string; reason: string; sqlstate: string; trace_id: string }>(
+      `SELECT payload, reason, sqlstate, trace_id FROM sensor_readings_rejected WHERE sensor_id = $1`,
+      [id],
+    );
+    expect(aside.payload).toBe(poison);
+    expect(aside.sqlstate).toMatch(/^22/);
+    expect(aside.reason).toMatch(/Unicode|surrogate/i);
+    expect(aside.trace_id).toBeTruthy();
+    // Settled and acknowledged: nothing is retried or held.
+    const after = await status();
+    expect(after.set_aside_total).toBeGreaterThanOrEqual(1);
+    expect(after.set_aside).toMatchObject({ [aside.sqlstate]: expect.any(Number) });
+    await waitFor(
+      async () => ((await status()).mqtt_consumer as { in_flight: number }).in_flight === 0,
+      'nothing in flight',
+    );
+    expect(app.output()).toMatch(/refused by PostgreSQL \(22\w+\): set aside in sensor_readings_rejected/);
+  });
 });
 
 describe('CLI sensors:simulate', () => {
@@ -336,6 +383,22 @@ describe('POST /api/v1/sensors/readings', () => {
       [sensor('h-2')],
     );
     expect(row).toEqual({ source_protocol: 'coap', anomaly: true });
+  });
+
+  it('answers set_aside for a reading PostgreSQL refuses, and stores the others', async () => {
+    const id = sensor('http-poison');
+    const ts = Date.now() - 30_000;
+    const res = await request(app.url)
+      .post('/api/v1/sensors/readings')
+      .set('Authorization', `Bearer ${ingester}`)
+      .send([
+        { sensor_id: id, type: 'temperature', value: 20, ts },
+        { sensor_id: id, type: 'temperature', value: 21, ts: ts + 1, note: '\ud800' },
+      ])
+      .expect(201);
+    expect(res.body).toMatchObject({ accepted: 1, set_aside: 1 });
+    expect(res.body.results[1]).toMatchObject({ index: 1, status: 'set_aside', reason: expect.any(String) });
+    expect(await sql(`SELECT 1 FROM sensor_readings_rejected WHERE sensor_id = $1`, [id])).toHaveLength(1);
   });
 
   it('refuses the whole request with the reason of each bad item', async () => {

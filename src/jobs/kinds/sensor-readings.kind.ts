@@ -78,7 +78,8 @@ export class SensorReadingsKind implements JobKind {
         'http',
       );
       const refused = results
-        .filter((r) => r.status === 'invalid')
+        // A reading PostgreSQL refused is set aside by Sensors, not stored: this row failed too.
+        .filter((r) => r.status === 'invalid' || r.status === 'set_aside')
         .map((r) => ({ stagingId: rows[r.index].id, rowNumber: rows[r.index].rowNumber, reason: r.reason }));
       await refuseRows(tx, jobId, refused);
       return results.length - refused.length;

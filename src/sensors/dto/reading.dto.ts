@@ -81,8 +81,12 @@ export class LiveDto {
 
 export class IngestItemResultDto {
   @ApiProperty() index: number;
-  @ApiProperty({ enum: ['stored', 'duplicate', 'invalid'] }) status: string;
-  @ApiPropertyOptional() reason?: string;
+  @ApiProperty({
+    enum: ['stored', 'duplicate', 'invalid', 'set_aside'],
+    description: 'set_aside: valid, but PostgreSQL refused it; kept in sensor_readings_rejected',
+  })
+  status: string;
+  @ApiPropertyOptional({ description: 'Why it was refused (invalid, set_aside)' }) reason?: string;
   @ApiPropertyOptional() anomaly?: boolean;
 }
 
@@ -90,5 +94,6 @@ export class IngestResponseDto {
   @ApiProperty() accepted: number;
   @ApiProperty({ description: 'Already stored (same sensor, type and timestamp)' }) duplicates: number;
   @ApiProperty() anomalies: number;
+  @ApiProperty({ description: 'Refused by PostgreSQL, set aside with the reason' }) set_aside: number;
   @ApiProperty({ type: [IngestItemResultDto] }) results: IngestItemResultDto[];
 }

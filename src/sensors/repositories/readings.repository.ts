@@ -141,4 +141,32 @@ export class ReadingsRepository {
       }
     }
   }
+
+  /** Sets a reading aside in `sensor_readings_rejected` with why PostgreSQL refused it. */
+  async setAside(row: JudgedReading, reason: string, sqlstate: string | null): Promise<void> {
+    const r = row.reading;
+    await this.dataSource.query(
+      `INSERT INTO sensor_readings_rejected
+         (sensor_id, sensor_type, "timestamp", source_protocol, payload, reason, sqlstate, trace_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        r.sensorId,
+        r.sensorType,
+        r.timestamp,
+        r.sourceProtocol,
+        r.rawJson,
+        reason,
+        sqlstate,
+        row.traceId ?? null,
+      ],
+    );
+  }
+
+  /** How many readings are set aside (for the status). */
+  async countSetAside(): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM sensor_readings_rejected`,
+    )) as Array<{ n: number }>;
+    return row.n;
+  }
 }

@@ -4,7 +4,7 @@ import { IngestMetrics } from '../ingest-metrics.js';
 import { LiveReadings, sensorDataEvent } from '../live-readings.js';
 import type { SourceProtocol } from '../sensors.rules.js';
 import { parseMqttReading, parseReading, type ValidReading } from '../reading.js';
-import { isDataError, ReadingWriter, type WriteResult } from '../reading-writer.js';
+import { ReadingWriter, type WriteResult } from '../reading-writer.js';
 import { SensorsError, SensorsErrorCode } from '../sensors.errors.js';
 import { LiveStream } from '../live-stream.js';
 import { currentRequestId } from '../../common/context/request-context.js';
@@ -12,8 +12,9 @@ import { currentRequestId } from '../../common/context/request-context.js';
 /** What happened to one item of `ingestMany`. */
 export interface IngestItemResult {
   index: number;
-  status: 'stored' | 'duplicate' | 'invalid';
-  /** Why an invalid item was refused. */
+  /** `set_aside`: valid, but PostgreSQL refused it; kept in `sensor_readings_rejected` with the reason. */
+  status: 'stored' | 'duplicate' | 'invalid' | 'set_aside';
+  /** Why an invalid item was refused, or why PostgreSQL refused a set-aside one. */
   reason?: string;
   /** The server's verdict, for stored items. */
   anomaly?: boolean;
@@ -53,12 +54,8 @@ export class SensorIngestService {
     }
     const reading = parsed.reading;
     return new Promise((resolve, reject) =>
+      // A reading PostgreSQL refuses for good is set aside by the writer and settles like a stored one.
       this.writer.enqueue(reading, traceId, (error, stored, verdict) => {
-        if (error && isDataError(error)) {
-          // The database refuses this row for good: count it as a bad message.
-          this.metrics.reject(`refused by the database: ${error.message}`);
-          return resolve();
-        }
         if (error) return reject(error);
         if (stored) this.publish(reading, verdict as AnomalyVerdict);
         resolve();
@@ -84,11 +81,7 @@ export class SensorIngestService {
       }
     });
     const written = await this.commit(valid.map((v) => v.reading));
-    valid.forEach((v, i) => {
-      results[v.index] = written[i].stored
-        ? { index: v.index, status: 'stored', anomaly: written[i].verdict.anomaly }
-        : { index: v.index, status: 'duplicate' };
-    });
+    valid.forEach((v, i) => (results[v.index] = { ...resultOf(written[i]), index: v.index }));
     return results;
   }
 
@@ -113,9 +106,7 @@ export class SensorIngestService {
       );
     }
     const written = await this.commit(parsed.map((p) => (p as { reading: ValidReading }).reading));
-    return written.map((w, index) =>
-      w.stored ? { index, status: 'stored', anomaly: w.verdict.anomaly } : { index, status: 'duplicate' },
-    );
+    return written.map((w, index) => ({ ...resultOf(w), index }));
   }
 
   /** Writes readings (judged in the batch); after the commit, publishes what was new. */
@@ -145,4 +136,9 @@ export class SensorIngestService {
       this.logger.debug(`anomaly on ${r.sensorId}: ${verdict.message}`);
     }
   }
+}
+
+function resultOf(w: WriteResult): Omit<IngestItemResult, 'index'> {
+  if (w.stored) return { status: 'stored', anomaly: w.verdict.anomaly };
+  return w.setAside ? { status: 'set_aside', reason: w.setAside } : { status: 'duplicate' };
 }
