@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import './instrument.js';
+import { reportToSentry } from './instrument.js';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -8,6 +9,19 @@ import { AppModule } from './app.module.js';
 import { setupApp } from './app.setup.js';
 import { AppConfig } from './config/app.config.js';
 import { MqttConsumerTransport } from './messaging/mqtt-consumer.transport.js';
+
+/**
+ * A library that lets a promise reject unobserved (a Redis client during an outage, say) must not end the process:
+ * every route would go down with the dependency. The error is logged and reported instead; the parts that need the
+ * dependency answer 503 until it is back.
+ */
+process.on('unhandledRejection', (reason) => {
+  new Logger('Process').error(
+    { err: reason },
+    `Unhandled promise rejection: ${reason instanceof Error ? reason.message : String(reason)}`,
+  );
+  reportToSentry(reason);
+});
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {

@@ -1,4 +1,4 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
@@ -27,6 +27,7 @@ export class RedisIoAdapter extends IoAdapter {
     const redis = this.app.get(RedisService);
     // Auto-pipelining: the broadcasts of one tick (a committed batch of readings) go out in one write.
     const pub = redis.client.duplicate({ enableAutoPipelining: true });
+    guardPublishes(pub);
     const sub = redis.duplicate();
     this.connections.push(pub, sub);
     // Pub/sub channels are shared by every database of a Redis server: a channel name per database keeps two
@@ -55,6 +56,33 @@ export class RedisIoAdapter extends IoAdapter {
     await super.close(server);
     await Promise.all(this.connections.splice(0).map((c) => c.quit().catch(() => c.disconnect())));
   }
+}
+
+/**
+ * The Redis adapter publishes without waiting for the answer: while Redis is unreachable each publish fails after
+ * ioredis' retries, and an unhandled rejection ends a Node process. So a failed publish is caught here, logged once
+ * per outage (and the count when it ends): the events of that moment reach this replica's own clients only.
+ */
+function guardPublishes(pub: Redis): void {
+  const logger = new Logger(RedisIoAdapter.name);
+  const publish = pub.publish.bind(pub) as (channel: string, message: string | Buffer) => Promise<number>;
+  let failed = 0;
+  pub.publish = ((channel: string, message: string | Buffer) =>
+    publish(channel, message).then(
+      (receivers) => {
+        if (failed > 0)
+          logger.log(`Redis reachable again; ${failed} live event batch(es) stayed on this replica`);
+        failed = 0;
+        return receivers;
+      },
+      (error: Error) => {
+        if (failed++ === 0)
+          logger.warn(
+            `Live events cannot reach other replicas (Redis: ${error.message}); retrying with each event`,
+          );
+        return 0;
+      },
+    )) as Redis['publish'];
 }
 
 /**
