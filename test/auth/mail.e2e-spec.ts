@@ -1,22 +1,16 @@
-import { once } from 'node:events';
-import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { AppProcess, startApp } from '../helpers/app-process.js';
 import { closeDb, sql, truncateAll } from '../helpers/db.js';
 import { flushRedis } from '../helpers/redis.js';
+import { type FakeSmtp, startSmtp } from '../helpers/smtp.js';
 
-interface ReceivedMail {
-  to: string[];
-  raw: string;
-}
-
-let smtp: SMTPServer;
-const inbox: ReceivedMail[] = [];
+let smtp: FakeSmtp;
 let app: AppProcess;
 
 /** Waits for the next mail to the address and returns its (de-folded) text. */
 async function nextMail(to: string): Promise<string> {
   for (let i = 0; i < 100; i++) {
+    const inbox = smtp.inbox;
     const index = inbox.findIndex((m) => m.to.includes(to));
     if (index >= 0)
       return inbox
@@ -31,26 +25,15 @@ async function nextMail(to: string): Promise<string> {
 beforeAll(async () => {
   await truncateAll();
   await flushRedis();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (d: Buffer) => (raw += d.toString()));
-      stream.on('end', () => {
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
+  smtp = await startSmtp();
+  app = await startApp({
+    SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+    AUTH_REQUIRE_EMAIL_VERIFICATION: 'true',
   });
-  smtp.listen(0, '127.0.0.1');
-  await once(smtp.server, 'listening');
-  const port = (smtp.server.address() as { port: number }).port;
-  app = await startApp({ SMTP_URL: `smtp://127.0.0.1:${port}`, AUTH_REQUIRE_EMAIL_VERIFICATION: 'true' });
 });
 afterAll(async () => {
   await app?.stop();
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await smtp?.close();
   await closeDb();
 });
 

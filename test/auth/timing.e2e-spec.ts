@@ -1,9 +1,8 @@
-import { once } from 'node:events';
-import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { AppProcess, startApp } from '../helpers/app-process.js';
 import { closeDb, truncateAll } from '../helpers/db.js';
 import { flushRedis } from '../helpers/redis.js';
+import { type FakeSmtp, startSmtp } from '../helpers/smtp.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 /**
@@ -13,36 +12,20 @@ import { createUser, type TestUser } from '../helpers/users.js';
 const SAMPLES = 20;
 const SMTP_DELAY_MS = 300;
 
-let smtp: SMTPServer;
-const delivered: string[] = [];
+let smtp: FakeSmtp;
 let app: AppProcess;
 let known: TestUser;
 
 beforeAll(async () => {
   await truncateAll();
   await flushRedis();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      stream.resume();
-      stream.on('end', () =>
-        setTimeout(() => {
-          delivered.push(...session.envelope.rcptTo.map((r) => r.address));
-          callback();
-        }, SMTP_DELAY_MS),
-      );
-    },
-  });
-  smtp.listen(0, '127.0.0.1');
-  await once(smtp.server, 'listening');
-  const port = (smtp.server.address() as { port: number }).port;
-  app = await startApp({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+  smtp = await startSmtp({ delayMs: SMTP_DELAY_MS });
+  app = await startApp({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}` });
   known = await createUser({ name: 'timing-known' });
 });
 afterAll(async () => {
   await app?.stop();
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await smtp?.close();
   await closeDb();
 });
 
@@ -92,7 +75,8 @@ it('answers a password reset request in the same time whether or not the account
   expectSameTime(result);
   // The mail is not sent while the request waits: neither answer took as long as one SMTP delivery.
   expect(Math.max(result.known, result.unknown)).toBeLessThan(SMTP_DELAY_MS);
-  for (let i = 0; i < 200 && delivered.length < SAMPLES; i++) await new Promise((r) => setTimeout(r, 100));
-  expect(delivered.filter((to) => to === known.email)).toHaveLength(SAMPLES);
-  expect(delivered).not.toContain('nobody@example.org');
+  const delivered = () => smtp.inbox.flatMap((mail) => mail.to);
+  for (let i = 0; i < 200 && delivered().length < SAMPLES; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(delivered().filter((to) => to === known.email)).toHaveLength(SAMPLES);
+  expect(delivered()).not.toContain('nobody@example.org');
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as argon2 from 'argon2';
 import request from 'supertest';
 import { sql } from './db.js';
@@ -18,7 +19,9 @@ export async function createUser(
   opts: { role?: 'user' | 'researcher' | 'admin'; groups?: string[]; name?: string } = {},
 ): Promise<TestUser> {
   counter += 1;
-  const username = opts.name ?? `user${process.pid}x${counter}`;
+  // Unique across the test files of one Jest process too (same pid, each file counts from 1), whether or not a
+  // file empties the tables first.
+  const username = opts.name ?? `user${process.pid}x${counter}${randomBytes(3).toString('hex')}`;
   const email = `${username}@example.org`;
   const password = 'correct-horse-battery';
   const [row] = await sql<{ id: string }>(

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
@@ -17,6 +18,16 @@ const toFullName = ({ value }: { value: unknown }) => {
   const name = value.trim();
   return name === '' ? null : name;
 };
+
+/** The rules of `full_name`, at sign-up and in a profile change alike. */
+const FullNameRules = () =>
+  applyDecorators(
+    IsOptional(),
+    Transform(toFullName),
+    IsString(),
+    MaxLength(FULL_NAME_MAX_LENGTH),
+    Matches(PRINTABLE_LINE, { message: 'full_name may not hold control characters or line breaks' }),
+  );
 
 export class RegisterDto {
   @ApiProperty({ example: 'ada@example.org', maxLength: 254 })
@@ -55,11 +66,7 @@ export class RegisterDto {
     type: String,
     description: 'Free text on one line (no control characters); trimmed, blank means none',
   })
-  @IsOptional()
-  @Transform(toFullName)
-  @IsString()
-  @MaxLength(FULL_NAME_MAX_LENGTH)
-  @Matches(PRINTABLE_LINE, { message: 'full_name may not hold control characters or line breaks' })
+  @FullNameRules()
   full_name?: string | null;
 }
 
@@ -118,11 +125,7 @@ export class UpdateMeDto {
     type: String,
     description: 'As at sign-up; null or blank removes it',
   })
-  @IsOptional()
-  @Transform(toFullName)
-  @IsString()
-  @MaxLength(FULL_NAME_MAX_LENGTH)
-  @Matches(PRINTABLE_LINE, { message: 'full_name may not hold control characters or line breaks' })
+  @FullNameRules()
   full_name?: string | null;
 
   @ApiPropertyOptional({
