@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { isTransientDbError, sqlstateOf } from '../common/errors/database-errors.js';
 import type { AnomalyVerdict } from './anomaly-detector.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { ReadingsRepository } from './repositories/readings.repository.js';
@@ -197,25 +198,6 @@ export class ReadingWriter implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.drain();
   }
-}
-
-/**
- * SQLSTATE classes of a failure that says nothing about the rows: the connection (08), resources (53: disk, memory,
- * connections), an operator or crash shutdown (57), an I/O error (58), a rollback (40) or a lock not available (55).
- * Such a batch is retried as it is. Any other SQLSTATE (22 data, 23 constraint, 54 a server limit, XX, ...) is the
- * rows' doing.
- */
-const TRANSIENT_SQLSTATE_CLASSES = new Set(['08', '40', '53', '55', '57', '58']);
-
-/** A failure to retry: a transient SQLSTATE, or none at all (a network error, a pool timeout). */
-export function isTransientDbError(error: unknown): boolean {
-  const code = sqlstateOf(error);
-  return code === null || TRANSIENT_SQLSTATE_CLASSES.has(code.slice(0, 2));
-}
-
-function sqlstateOf(error: unknown): string | null {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : null;
 }
 
 function keyOf(r: ValidReading): string {

@@ -1,6 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import { isDatabaseUnavailable } from '../../common/errors/database-errors.js';
 import { AuthError, AuthErrorCode } from '../auth.errors.js';
 import type { AuthUser } from '../auth-user.js';
 import { IS_PUBLIC } from '../decorators/public.decorator.js';
@@ -27,6 +28,8 @@ export class JwtAuthGuard extends AuthGuard(['jwt', 'jwks']) {
   }
 
   override handleRequest<T = AuthUser>(err: unknown, user: T | false): T {
+    // The user could not be loaded because the database is down: that is a 503, not the caller's credentials.
+    if (isDatabaseUnavailable(err)) throw err;
     if (err || !user)
       throw new AuthError(
         AuthErrorCode.UNAUTHENTICATED,

@@ -3,6 +3,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { reportToSentry } from '../../instrument.js';
 import { acceptRequestId, currentRequestId, REQUEST_ID_HEADER } from '../context/request-context.js';
+import { isDatabaseUnavailable } from './database-errors.js';
 import { CommonErrorCode, DomainError } from './domain-error.js';
 import type { ErrorBody } from './error-body.js';
 
@@ -24,9 +25,12 @@ const STATUS_CODES: Record<number, CommonErrorCode> = {
   503: CommonErrorCode.SERVICE_UNAVAILABLE,
 };
 
+/** What a client is told to wait before trying again while the database is unavailable. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * The one place where errors become HTTP responses: domain errors keep their code and status, framework errors
- * get a stable code, and anything unexpected is a 500 with a generic message, logged with its stack (and sent to
+ * get a stable code, an unreachable database is a 503, and anything unexpected is a 500 with a generic message, logged with its stack (and sent to
  * Sentry when configured).
  */
 @Catch()
@@ -82,6 +86,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
           requestId,
         },
         headers: {},
+      };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      // Not the caller's fault, and not a bug: the database is restarting or unreachable.
+      return {
+        body: {
+          statusCode: 503,
+          code: CommonErrorCode.SERVICE_UNAVAILABLE,
+          message: 'The database is unavailable; try again shortly',
+          requestId,
+        },
+        headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
       };
     }
     const parsed =
