@@ -49,19 +49,22 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   app.useWebSocketAdapter(new RedisIoAdapter(app, cors));
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Terrawatch API')
-      .setDescription(
-        'One backend for field data. Every error body is {statusCode, code, message, requestId}. ' +
-          'Authenticate with a bearer token from /api/v1/auth/login or with the access_token cookie it sets.',
-      )
-      .setVersion(process.env.npm_package_version ?? '0.1.0')
-      .addBearerAuth()
-      .addCookieAuth('access_token')
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  // The API's map is for developers; production shows it only when SWAGGER_ENABLED=true says so.
+  if (config.swaggerEnabled) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Terrawatch API')
+        .setDescription(
+          'One backend for field data. Every error body is {statusCode, code, message, requestId}. ' +
+            'Authenticate with a bearer token from /api/v1/auth/login or with the access_token cookie it sets.',
+        )
+        .setVersion(process.env.npm_package_version ?? '0.1.0')
+        .addBearerAuth()
+        .addCookieAuth('access_token')
+        .build(),
+    );
+    SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  }
   return app;
 }

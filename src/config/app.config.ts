@@ -56,6 +56,12 @@ export class AppEnv {
   @Min(0)
   SHUTDOWN_TIMEOUT_MS: number = 10000;
 
+  /** The OpenAPI UI and document at /api/docs; unset: on, except with NODE_ENV=production. */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  SWAGGER_ENABLED?: boolean;
+
   /** Requests per minute and address on every route without a rate limit of its own. */
   @IsInt()
   @Min(1)
@@ -79,6 +85,7 @@ export const appConfig = defineConfig('app', AppEnv, (env) => ({
   publicUrl: env.PUBLIC_URL,
   shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   throttleDefaultLimit: env.THROTTLE_DEFAULT_LIMIT,
+  swaggerEnabled: env.SWAGGER_ENABLED ?? env.NODE_ENV !== 'production',
 }));
 
 export type AppConfig = ConfigOf<typeof appConfig>;

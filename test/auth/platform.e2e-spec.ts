@@ -66,6 +66,25 @@ describe('configuration', () => {
   });
 });
 
+describe('OpenAPI docs', () => {
+  it('are served in development, hidden in production unless SWAGGER_ENABLED=true', async () => {
+    await request(app.url).get('/api/docs-json').expect(200);
+    const production = await startApp({ NODE_ENV: 'production', ...ownSecrets() });
+    try {
+      await request(production.url).get('/api/docs-json').expect(404);
+      await request(production.url).get('/api/docs').expect(404);
+    } finally {
+      await production.stop();
+    }
+    const enabled = await startApp({ NODE_ENV: 'production', SWAGGER_ENABLED: 'true', ...ownSecrets() });
+    try {
+      await request(enabled.url).get('/api/docs-json').expect(200);
+    } finally {
+      await enabled.stop();
+    }
+  });
+});
+
 describe('CLI', () => {
   it('creates users with role and groups, and refuses bad input', async () => {
     const out = await run(process.execPath, [
