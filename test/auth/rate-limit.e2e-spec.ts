@@ -20,6 +20,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
+  // The counters (and blocks) left here would otherwise throttle the next suites for a minute.
+  await flushRedis();
   await closeDb();
 });
 beforeEach(flushRedis);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { AppProcess, startApp } from '../helpers/app-process.js';
 import { closeDb, truncateAll } from '../helpers/db.js';
+import { flushRedis } from '../helpers/redis.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { createUser, tokenFor } from '../helpers/users.js';
 
@@ -15,6 +16,7 @@ let token: string;
 
 beforeAll(async () => {
   await truncateAll();
+  await flushRedis();
   const db = new URL(process.env.DATABASE_URL as string);
   proxy = await TcpProxy.start({ host: db.hostname, port: Number(db.port || 5432) });
   db.port = String(proxy.port);
