@@ -1,11 +1,17 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { Role } from '../roles.js';
 
 export const ROLES = 'auth:roles';
 export const GROUPS = 'auth:groups';
 
-/** The route needs one of these roles. */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
+/**
+ * The route needs one of these roles. The OpenAPI document says so too (`x-roles`), which the authorization matrix
+ * suite reads to know what to try.
+ */
+export const Roles = (...roles: Role[]) =>
+  applyDecorators(SetMetadata(ROLES, roles), ApiExtension('x-roles', roles));
 
-/** The route needs membership of one of these groups (admins pass too). */
-export const Groups = (...groups: string[]) => SetMetadata(GROUPS, groups);
+/** The route needs membership of one of these groups (admins pass too); `x-groups` in the OpenAPI document. */
+export const Groups = (...groups: string[]) =>
+  applyDecorators(SetMetadata(GROUPS, groups), ApiExtension('x-groups', groups));

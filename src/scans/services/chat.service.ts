@@ -51,7 +51,8 @@ export class ChatService {
 
   /**
    * Everything that can refuse a message, checked before any byte of the stream is sent (so refusals are plain
-   * JSON errors): the assistant is configured, the conversation is the caller's, the daily budget is not spent.
+   * JSON errors): the conversation is the caller's (404 for anyone else, configured or not), the assistant is
+   * configured, the daily budget is not spent.
    * Then the user's message is stored.
    */
   async accept(
@@ -59,12 +60,12 @@ export class ChatService {
     conversationId: string,
     content: string,
   ): Promise<{ history: ChatMessage[] }> {
+    const { messages } = await this.get(ownerId, conversationId);
     if (!this.anthropic.configured)
       throw new ScansError(
         ScansErrorCode.ASSISTANT_NOT_CONFIGURED,
         'The assistant is not available: ANTHROPIC_API_KEY is not set on this server',
       );
-    const { messages } = await this.get(ownerId, conversationId);
     const now = new Date();
     const today = startOfUtcDay(now);
     const sent = await this.messages.countBy({ ownerId, role: 'user', createdAt: MoreThanOrEqual(today) });
