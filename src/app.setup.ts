@@ -9,6 +9,7 @@ import { Logger } from 'nestjs-pino';
 import { acceptRequestId, REQUEST_ID_HEADER } from './common/context/request-context.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { API_PREFIX } from './common/http/api-prefix.js';
+import { inputGuard } from './common/http/input-guard.js';
 import { AppConfig } from './config/app.config.js';
 import { HttpMetrics } from './metrics/index.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
@@ -38,6 +39,8 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   app.use(cookieParser());
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  // NUL characters and absurd nesting are refused here, once, for every route.
+  app.use(inputGuard);
   app.useGlobalPipes(createValidationPipe());
   // Probes and the scrape endpoint stay at the root, where orchestrators and Prometheus look for them.
   app.setGlobalPrefix(API_PREFIX, {

@@ -3,13 +3,16 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { reportToSentry } from '../../instrument.js';
 import { acceptRequestId, currentRequestId, REQUEST_ID_HEADER } from '../context/request-context.js';
-import { isDatabaseUnavailable } from './database-errors.js';
+import { isDatabaseUnavailable, isRefusedValue } from './database-errors.js';
 import { CommonErrorCode, DomainError } from './domain-error.js';
 import type { ErrorBody } from './error-body.js';
 
+/** body-parser's and send's errors (http-errors): a status, and `expose` when the message is meant for the client. */
 interface BodyParserError extends Error {
   type?: string;
   status?: number;
+  expose?: boolean;
+  headers?: Record<string, string>;
 }
 
 const STATUS_CODES: Record<number, CommonErrorCode> = {
@@ -20,6 +23,7 @@ const STATUS_CODES: Record<number, CommonErrorCode> = {
   409: CommonErrorCode.CONFLICT,
   413: CommonErrorCode.PAYLOAD_TOO_LARGE,
   415: CommonErrorCode.UNSUPPORTED_MEDIA_TYPE,
+  416: CommonErrorCode.RANGE_NOT_SATISFIABLE,
   429: CommonErrorCode.RATE_LIMITED,
   502: CommonErrorCode.BAD_GATEWAY,
   503: CommonErrorCode.SERVICE_UNAVAILABLE,
@@ -100,6 +104,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
         headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
       };
     }
+    if (isRefusedValue(exception)) {
+      // A value that slipped past validation and that PostgreSQL refuses as data: the request's fault, said so.
+      this.logger.warn({ err: exception, requestId }, 'A request value was refused by the database');
+      return {
+        body: {
+          statusCode: 400,
+          code: CommonErrorCode.BAD_REQUEST,
+          message:
+            'A value in the request cannot be stored or compared (wrong type, out of range or bad text)',
+          requestId,
+        },
+        headers: {},
+      };
+    }
     const parsed =
       this.fromBodyParser(exception, requestId) ??
       this.fromBodyParser((exception as { cause?: unknown })?.cause, requestId);
@@ -138,7 +156,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     };
   }
 
-  /** body-parser's errors, raw or wrapped by the Express adapter. */
+  /** body-parser's and send's (file responses) errors, raw or wrapped by the Express adapter. */
   private fromBodyParser(
     exception: unknown,
     requestId: string,
@@ -166,16 +184,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
         headers: {},
       };
     }
-    if (parserError?.type && parserError.status && parserError.status < 500) {
+    if ((parserError?.type || parserError?.expose) && parserError.status && parserError.status < 500) {
       const status = parserError.status;
       return {
         body: {
           statusCode: status,
           code: STATUS_CODES[status] ?? CommonErrorCode.BAD_REQUEST,
-          message: parserError.message,
+          message:
+            status === 416
+              ? 'The requested byte range is not satisfiable for this file'
+              : parserError.message,
           requestId,
         },
-        headers: {},
+        // e.g. the Content-Range of a 416 (`bytes */<size>`)
+        headers: { ...parserError.headers },
       };
     }
     return undefined;

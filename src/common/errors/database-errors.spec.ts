@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable, isTransientDbError } from './database-errors.js';
+import { isDatabaseUnavailable, isRefusedValue, isTransientDbError } from './database-errors.js';
 
 describe('isTransientDbError', () => {
   const failure = (code?: unknown) => Object.assign(new Error('x'), { code });
@@ -44,5 +44,19 @@ describe('isDatabaseUnavailable', () => {
       expect(isDatabaseUnavailable(failure('x', code))).toBe(false);
     expect(isDatabaseUnavailable(new TypeError('undefined is not a function'))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
+  });
+});
+
+describe('isRefusedValue', () => {
+  const failure = (code?: unknown) => Object.assign(new Error('x'), { code });
+
+  it('is true for data exceptions and a too-deep statement', () => {
+    for (const code of ['22021', '22P02', '22P05', '22003', '22007', '54001'])
+      expect(isRefusedValue(failure(code))).toBe(true);
+  });
+
+  it('is false for constraints, outages, internal errors and errors without a SQLSTATE', () => {
+    for (const code of ['23505', '08006', '57P01', 'XX000', 'ECONNREFUSED', undefined])
+      expect(isRefusedValue(failure(code))).toBe(false);
   });
 });

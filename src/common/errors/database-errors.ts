@@ -44,3 +44,13 @@ export function isTransientDbError(error: unknown): boolean {
   const code = sqlstateOf(error);
   return code === null || TRANSIENT_SQLSTATE_CLASSES.has(code.slice(0, 2));
 }
+
+/**
+ * PostgreSQL refused a value itself: a data exception (SQLSTATE class 22: bad text such as a NUL byte, a number out
+ * of range, an invalid date) or a statement too deep to evaluate (54001). When a request reaches
+ * this, validation let a bad value through; the caller is told 400, never 500.
+ */
+export function isRefusedValue(error: unknown): boolean {
+  const code = sqlstateOf(error);
+  return code !== null && (code.startsWith('22') || code === '54001');
+}

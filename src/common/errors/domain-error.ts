@@ -25,6 +25,7 @@ export enum CommonErrorCode {
   MALFORMED_JSON = 'MALFORMED_JSON',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  RANGE_NOT_SATISFIABLE = 'RANGE_NOT_SATISFIABLE',
   UNAUTHORIZED = 'UNAUTHORIZED',
   FORBIDDEN = 'FORBIDDEN',
   NOT_FOUND = 'NOT_FOUND',
@@ -54,6 +55,8 @@ export class CommonError extends DomainError<CommonErrorCode> {
         return 413;
       case CommonErrorCode.UNSUPPORTED_MEDIA_TYPE:
         return 415;
+      case CommonErrorCode.RANGE_NOT_SATISFIABLE:
+        return 416;
       case CommonErrorCode.RATE_LIMITED:
         return 429;
       case CommonErrorCode.INTERNAL_ERROR:

@@ -11,6 +11,7 @@ import {
   IsString,
   IsUUID,
   MaxLength,
+  ValidateBy,
 } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination/pagination.js';
 import { Contact } from '../entities/contact.entity.js';
@@ -245,6 +246,17 @@ export class CorrectRowDto {
     description: "New values of some of the kind's columns; the row is validated again",
   })
   @IsObject()
+  @ValidateBy({
+    name: 'textValues',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'object' &&
+        value !== null &&
+        Object.values(value).every((v) => v === null || typeof v === 'string'),
+      defaultMessage: () =>
+        'data values must be strings or null (no numbers, lists or objects such as {"$gt": ""})',
+    },
+  })
   data: Record<string, string | null>;
 }
 

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageMetaDto } from '../../common/pagination/pagination.js';
 import type { EtlParameters } from '../entities/etl-run.entity.js';
+import { IsWktPolygon } from '../rules/wkt.js';
 import { EtlRun, EtlRunStatus } from '../entities/etl-run.entity.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -46,6 +47,7 @@ export class StartEtlRunDto {
   @IsOptional()
   @IsString()
   @MaxLength(10000)
+  @IsWktPolygon()
   geometry?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 10000, description: 'Page size (default OBIS_PAGE_SIZE)' })
