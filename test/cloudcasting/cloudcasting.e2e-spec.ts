@@ -334,6 +334,19 @@ describe('a v3 gzip store on S3', () => {
       .set('Authorization', `Bearer ${user}`)
       .set('If-None-Match', full.headers.etag as string)
       .expect(304);
+    for (const range of ['bytes=999999999-1', `bytes=${(full.body as Buffer).length}-`]) {
+      const unsatisfiable = await request(app.url)
+        .get('/api/v1/cloudcasting/layers/IR_108/0.tif')
+        .set('Authorization', `Bearer ${user}`)
+        .set('Range', range)
+        .expect(416);
+      expect(unsatisfiable.headers['content-range']).toBe(`bytes */${(full.body as Buffer).length}`);
+      expect(unsatisfiable.body).toMatchObject({
+        statusCode: 416,
+        code: 'RANGE_NOT_SATISFIABLE',
+        requestId: expect.any(String),
+      });
+    }
   });
 
   it('refuses unknown channels and steps out of range with 400', async () => {

@@ -62,6 +62,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     res.setHeader('X-Request-ID', requestId);
+    // A route that failed after setting up a file answer (type, disposition, ETag) still answers JSON.
+    for (const header of ['Content-Disposition', 'ETag', 'Last-Modified', 'Cache-Control'])
+      res.removeHeader(header);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.status(body.statusCode).json(body);
   }
 
