@@ -6,7 +6,7 @@ import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { acceptRequestId, REQUEST_ID_HEADER } from './common/context/request-context.js';
+import { acceptRequestId, REQUEST_ID_HEADER, runWithRequestId } from './common/context/request-context.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { API_PREFIX } from './common/http/api-prefix.js';
 import { inputGuard } from './common/http/input-guard.js';
@@ -30,7 +30,7 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
     req.id = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
     res.setHeader('X-Request-ID', req.id);
-    next();
+    runWithRequestId(req.id, next);
   });
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   // One CORS policy for the API and Socket.IO's polling transport.

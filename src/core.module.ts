@@ -1,9 +1,7 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ClsModule } from 'nestjs-cls';
 import { CommonModule } from './common/common.module.js';
-import { acceptRequestId, REQUEST_ID_HEADER } from './common/context/request-context.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { ThrottlingModule } from './common/throttling/throttling.module.js';
 import { AppConfig } from './config/app.config.js';
@@ -19,15 +17,6 @@ import { RedisModule } from './redis/redis.module.js';
 @Module({
   imports: [
     AppConfigModule,
-    ClsModule.forRoot({
-      global: true,
-      middleware: {
-        mount: true,
-        generateId: true,
-        idGenerator: (req: { id?: string; headers: Record<string, unknown> }) =>
-          req.id ?? acceptRequestId(req.headers[REQUEST_ID_HEADER]),
-      },
-    }),
     LoggingModule,
     DatabaseModule,
     RedisModule,

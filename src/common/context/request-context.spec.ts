@@ -1,4 +1,4 @@
-import { acceptRequestId } from './request-context.js';
+import { acceptRequestId, currentRequestId, runWithRequestId } from './request-context.js';
 
 describe('acceptRequestId', () => {
   it('keeps a safe caller id', () => {
@@ -13,4 +13,25 @@ describe('acceptRequestId', () => {
       );
     },
   );
+});
+
+describe('runWithRequestId', () => {
+  it('carries the id across awaits, overrides it when nested, and forgets it outside', async () => {
+    expect(currentRequestId()).toBeUndefined();
+    await runWithRequestId('outer', async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      expect(currentRequestId()).toBe('outer');
+      await runWithRequestId('inner', async () => {
+        await Promise.resolve();
+        expect(currentRequestId()).toBe('inner');
+      });
+      expect(currentRequestId()).toBe('outer');
+    });
+    expect(currentRequestId()).toBeUndefined();
+  });
+
+  it('gives unsafe or missing ids a fresh one', () => {
+    runWithRequestId('bad id\n', () => expect(currentRequestId()).toMatch(/^[0-9a-f-]{36}$/));
+    runWithRequestId(undefined, () => expect(currentRequestId()).toMatch(/^[0-9a-f-]{36}$/));
+  });
 });

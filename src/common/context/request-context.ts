@@ -1,5 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { CLS_ID, ClsServiceManager } from 'nestjs-cls';
+
+/** The correlation id of the work in progress, carried across awaits by Node's AsyncLocalStorage. */
+const context = new AsyncLocalStorage<{ requestId: string }>();
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const VALID_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -11,20 +14,16 @@ export function acceptRequestId(candidate: unknown): string {
 
 /** The correlation id of the HTTP request, MQTT message or job being handled, if any. */
 export function currentRequestId(): string | undefined {
-  const cls = ClsServiceManager.getClsService();
-  return cls.isActive() ? cls.getId() : undefined;
+  return context.getStore()?.requestId;
 }
 
 /**
- * Runs `fn` with `requestId` as the correlation id, for work that starts outside HTTP (MQTT messages, queued jobs,
- * CLI commands), so their logs carry the id of the request that caused them.
+ * Runs `fn` with `requestId` (or a fresh id when it is missing or unsafe) as the correlation id: each HTTP request
+ * (app.setup.ts), and work that starts outside HTTP (MQTT messages, queued jobs, CLI commands), so their logs carry
+ * the id of the request that caused them. A nested call overrides the outer id for its own duration.
  */
 export function runWithRequestId<T>(requestId: string | undefined, fn: () => T): T {
-  const cls = ClsServiceManager.getClsService();
-  return cls.run({ ifNested: 'override' }, () => {
-    cls.set(CLS_ID, acceptRequestId(requestId));
-    return fn();
-  });
+  return context.run({ requestId: acceptRequestId(requestId) }, fn);
 }
 
 /** Job payload field that carries the correlation id from the enqueuer to the worker. */

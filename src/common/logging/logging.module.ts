@@ -21,12 +21,15 @@ export const REDACTED_PATHS = [
   '*.apiKey',
 ];
 
-type LoggedRequest = IncomingMessage & { id?: string; user?: { id?: string }; originalUrl?: string };
+type LoggedRequest = IncomingMessage & { user?: { id?: string }; originalUrl?: string };
 
 /** JSON logs (or pretty ones in development) with the correlation id on every line and secrets redacted. */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
+      // nestjs-pino 4 types these as required against Nest 12's ModuleMetadata
+      imports: [],
+      providers: [],
       inject: [ConfigService],
       useFactory: (config: ConfigService) => {
         const app = config.getOrThrow<AppConfig>('app');
@@ -39,7 +42,9 @@ type LoggedRequest = IncomingMessage & { id?: string; user?: { id?: string }; or
                 : undefined,
             redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
             genReqId: (req: LoggedRequest, res: ServerResponse) => {
-              const id = req.id ?? acceptRequestId(req.headers[REQUEST_ID_HEADER]);
+              // Set by the first middleware of the app (see app.setup.ts); accepted from the header otherwise.
+              const set = (req as { id?: unknown }).id;
+              const id = typeof set === 'string' ? set : acceptRequestId(req.headers[REQUEST_ID_HEADER]);
               res.setHeader('X-Request-ID', id);
               return id;
             },
