@@ -62,6 +62,15 @@ export class AppEnv {
   @IsBoolean()
   SWAGGER_ENABLED?: boolean;
 
+  /**
+   * Lets the demo commands (demo:seed, species:demo-seed, cloudcasting:demo-store) run with NODE_ENV=production:
+   * the Docker quick start is a demo deployment. Never set it on a real one.
+   */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  DEMO_DATA?: boolean;
+
   /** Requests per minute and address on every route without a rate limit of its own. */
   @IsInt()
   @Min(1)
@@ -86,6 +95,7 @@ export const appConfig = defineConfig('app', AppEnv, (env) => ({
   shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   throttleDefaultLimit: env.THROTTLE_DEFAULT_LIMIT,
   swaggerEnabled: env.SWAGGER_ENABLED ?? env.NODE_ENV !== 'production',
+  demoDataAllowed: env.NODE_ENV !== 'production' || env.DEMO_DATA === true,
 }));
 
 export type AppConfig = ConfigOf<typeof appConfig>;

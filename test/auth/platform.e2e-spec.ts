@@ -152,6 +152,11 @@ describe('CLI', () => {
       env: { ...env, NODE_ENV: 'production', ...ownSecrets() },
     }).catch((e: { stderr: string }) => e);
     expect((prod as { stderr: string }).stderr).toMatch(/does not run in production/);
+    // A demo deployment (the Docker quick start) says so.
+    const demo = await run(process.execPath, ['dist/cli.js', 'demo:seed'], {
+      env: { ...env, NODE_ENV: 'production', DEMO_DATA: 'true', ...ownSecrets() },
+    });
+    expect(demo.stdout).toMatch(/already exists/);
     const [row] = await sql<{ role: string }>(`SELECT role FROM users WHERE email = 'demo@example.org'`);
     expect(row.role).toBe('admin');
   });

@@ -18,8 +18,8 @@ export class DemoSeedCommand extends CommandRunner {
   }
 
   async run(): Promise<void> {
-    if (this.config.getOrThrow<AppConfig>('app').env === 'production')
-      throw new Error('demo:seed does not run in production');
+    if (!this.config.getOrThrow<AppConfig>('app').demoDataAllowed)
+      throw new Error('demo:seed does not run in production (unless DEMO_DATA=true, for a demo deployment)');
     const demo = this.auth.demo;
     if (!demo) throw new Error('Set DEMO_USER (an email) and DEMO_PASS to seed the demo admin');
     const existing = await this.users.findByEmail(demo.email);
