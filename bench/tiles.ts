@@ -14,8 +14,8 @@ import { table } from './lib.js';
  * `npm run bench:tiles`: publishes a full-size forecast channel (614 x 372 SEVIRI pixels, 12 steps, regridded to
  * the 0.075° Meteosat-11 box as production does), then times PNG tile renders of random tiles over it at zooms
  * 3-8 (the map's range):
- *   cold: an empty raster cache, so each render opens the COG, reads and inflates the overview it needs;
- *   warm: the layer already decoded, so a render is the resampling pass, the colour map and the PNG encoding.
+ *   cold: an empty block cache, so each render opens the COG, reads and inflates the blocks it needs;
+ *   warm: those blocks already decoded, so a render is the resampling pass, the colour map and the PNG encoding.
  * titiler's CI figure for a tile of a local COG is 20 ms; the target is p50 below it.
  */
 const OUT = resolve('bench/out/tiles');
@@ -113,12 +113,11 @@ async function main(): Promise<void> {
   const cold = await time(COLD, (i) =>
     new LayerTiles().tile(set, 'IR_108', i % steps, tiles[i % tiles.length], style),
   );
-  const warmTiles = new LayerTiles();
-  for (let step = 0; step < steps; step++)
-    for (let z = 3; z <= 8; z++) await warmTiles.raster(set, 'IR_108', step, z);
-  const warm = await time(WARM, (i) =>
-    warmTiles.tile(set, 'IR_108', i % steps, tiles[i % tiles.length], style),
-  );
+  // Warm: the same renders again, with every block they need already decoded (a cache big enough for all).
+  const warmTiles = new LayerTiles(4096);
+  const warmRender = (i: number) => warmTiles.tile(set, 'IR_108', i % steps, tiles[i % tiles.length], style);
+  await time(WARM, warmRender);
+  const warm = await time(WARM, warmRender);
 
   const row = (name: string, samples: number, r: typeof cold) => ({
     render: name,
@@ -127,7 +126,7 @@ async function main(): Promise<void> {
     'p99 ms': r.p99.toFixed(2),
     'mean PNG KB': (r.meanBytes / 1024).toFixed(1),
   });
-  table([row('cold (open + decode COG)', COLD, cold), row('warm (decoded layer)', WARM, warm)]);
+  table([row('cold (open COG, inflate blocks)', COLD, cold), row('warm (decoded blocks)', WARM, warm)]);
   const verdict = (ms: number) => (ms < 20 ? 'within' : 'OUTSIDE');
   console.log(
     `Target p50 < 20 ms (titiler, local COG): cold ${cold.p50.toFixed(2)} ms ${verdict(cold.p50)}, ` +

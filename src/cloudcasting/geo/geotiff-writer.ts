@@ -22,6 +22,20 @@ export interface GeoTiffOptions {
   overviews?: boolean;
 }
 
+export const DEFAULT_TILE_SIZE = 256;
+
+/** The full image and its overviews: each half the previous one (rounding up) until one tile holds it. */
+export function imageSizes(
+  width: number,
+  height: number,
+  tileSize = DEFAULT_TILE_SIZE,
+): { width: number; height: number }[] {
+  const sizes = [{ width, height }];
+  for (let last = sizes[0]; last.width > tileSize || last.height > tileSize; last = sizes[sizes.length - 1])
+    sizes.push({ width: Math.ceil(last.width / 2), height: Math.ceil(last.height / 2) });
+  return sizes;
+}
+
 const enum FieldType {
   ASCII = 2,
   SHORT = 3,
@@ -57,18 +71,15 @@ export async function encodeGeoTiff(
   const { width, height } = grid;
   if (data.length !== width * height)
     throw new Error(`Expected ${width * height} values, got ${data.length}`);
-  const tileSize = options.tileSize ?? 256;
+  const tileSize = options.tileSize ?? DEFAULT_TILE_SIZE;
   const predictor = options.predictor ?? 3;
   const level = options.level ?? 6;
 
   const images = [{ data, width, height }];
-  if (options.overviews ?? true) {
-    for (
-      let last = images[0];
-      last.width > tileSize || last.height > tileSize;
-      last = images[images.length - 1]
-    )
-      images.push(halve(last.data, last.width, last.height));
+  const levels = (options.overviews ?? true) ? imageSizes(width, height, tileSize).length : 1;
+  while (images.length < levels) {
+    const last = images[images.length - 1];
+    images.push(halve(last.data, last.width, last.height));
   }
   const compressed = await Promise.all(
     images.map((image) => compressTiles(image.data, image.width, image.height, tileSize, predictor, level)),

@@ -10,8 +10,8 @@ import { encodePng } from '../tiles/tile-renderer.js';
 import { isValidTile, nativeZoom } from '../tiles/web-mercator.js';
 import { CloudcastingService } from './cloudcasting.service.js';
 
-/** Decoded layers kept in memory: a full-size layer is ~0.6 MB, so this stays under ~80 MB. */
-const RASTER_CACHE_ENTRIES = 128;
+/** Decoded layer blocks kept in memory: 256 KB each, so at most 64 MB. */
+const BLOCK_CACHE_ENTRIES = 256;
 
 export const TILE_URL_TEMPLATE = apiPath('cloudcasting/tiles/{set}/{channel}/{step}/{z}/{x}/{y}.png');
 
@@ -39,7 +39,7 @@ export interface RenderedTile {
  */
 @Injectable()
 export class CloudcastingTiles {
-  private readonly tiles = new LayerTiles(RASTER_CACHE_ENTRIES);
+  private readonly tiles = new LayerTiles(BLOCK_CACHE_ENTRIES);
 
   constructor(private readonly cloudcasting: CloudcastingService) {}
 
@@ -135,7 +135,7 @@ export class CloudcastingTiles {
     const kept = set.manifest.statistics?.[channel]?.[step];
     if (kept) return kept;
     // A set published before statistics were kept: computed from the full-resolution layer.
-    return layerStatistics((await this.tiles.raster(set, channel, step, Infinity)).data);
+    return layerStatistics(await this.tiles.fullLayer(set, channel, step));
   }
 }
 
