@@ -63,4 +63,10 @@ elif [ -r /etc/mosquitto/mosquitto.conf ] && ! grep -rqs '^max_queued_messages' 
   log "      under overload it drops readings beyond that. docker/mosquitto.conf has the settings to use."
 fi
 
+# Browser tests (test/console) drive Debian's Chromium through playwright-core; the COG test runs GDAL's validator.
+if ! command -v chromium >/dev/null 2>&1; then log "installing Chromium (browser tests)"; apt_install chromium; fi
+if [ ! -f /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py ]; then
+  log "installing GDAL (COG validation)"; apt_install gdal-bin python3-gdal
+fi
+
 log "PostgreSQL+PostGIS :5432, Redis :6379, Mosquitto :1883 are up"

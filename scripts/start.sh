@@ -19,7 +19,7 @@ if [ "${CLOUDCASTING_SOURCE:-s3}" = "s3" ] && [ -z "${CLOUDCASTING_S3_BUCKET:-}"
 fi
 node dist/cli.js cloudcasting:download || echo "cloudcasting:download failed; the API starts without forecast layers"
 node dist/cli.js species:demo-seed
-echo "Terrawatch on http://localhost:${PORT:-3000} (docs: /api/docs), demo admin ${DEMO_USER:-} / ${DEMO_PASS:-}"
+echo "Terrawatch on http://localhost:${PORT:-3000} (web console: /, API docs: /api/docs), demo admin ${DEMO_USER:-} / ${DEMO_PASS:-}"
 # --- Sensors demo: a small simulation publishing over MQTT while the API runs; it stops when the API stops ---
 if [ "${SENSORS_DEMO_SIMULATION:-true}" = "true" ]; then
   node dist/cli.js sensors:simulate --sensors 8 --rate 0.5 --duration 0 --parent-pid $$ >/dev/null 2>&1 &

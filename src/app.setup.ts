@@ -11,6 +11,7 @@ import { createValidationPipe } from './common/errors/validation.js';
 import { API_PREFIX } from './common/http/api-prefix.js';
 import { inputGuard } from './common/http/input-guard.js';
 import { AppConfig } from './config/app.config.js';
+import { serveConsole } from './console/console-static.js';
 import { HttpMetrics } from './metrics/index.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
 
@@ -50,6 +51,8 @@ export function setupApp(app: NestExpressApplication): INestApplication {
     })),
   });
   app.useWebSocketAdapter(new RedisIoAdapter(app, cors));
+  // The web console (dist/web) at `/`, same origin as the API, so its HttpOnly cookies authenticate everything.
+  serveConsole(app);
   app.enableShutdownHooks();
 
   // The API's map is for developers; production shows it only when SWAGGER_ENABLED=true says so.

@@ -5,6 +5,7 @@ import { CLOUDCASTING_QUEUE, CloudcastingQueue } from './cloudcasting.queue.js';
 import { CLOUDCASTING_ENTITIES } from './entities/index.js';
 import { CloudcastingQueries } from './services/cloudcasting-queries.js';
 import { CloudcastingService } from './services/cloudcasting.service.js';
+import { CloudcastingTiles } from './services/cloudcasting-tiles.js';
 import { RunStateStore } from './services/run-state.js';
 
 /**
@@ -17,7 +18,7 @@ import { RunStateStore } from './services/run-state.js';
     TypeOrmModule.forFeature(CLOUDCASTING_ENTITIES),
     BullModule.registerQueue({ name: CLOUDCASTING_QUEUE.name }),
   ],
-  providers: [CloudcastingService, RunStateStore, CloudcastingQueries, CloudcastingQueue],
-  exports: [CloudcastingService, CloudcastingQueries, CloudcastingQueue],
+  providers: [CloudcastingService, RunStateStore, CloudcastingQueries, CloudcastingQueue, CloudcastingTiles],
+  exports: [CloudcastingService, CloudcastingQueries, CloudcastingQueue, CloudcastingTiles],
 })
 export class CloudcastingCoreModule {}

@@ -11,6 +11,9 @@ export enum CloudcastingErrorCode {
   SOURCE_EMPTY = 'SOURCE_EMPTY',
   SOURCE_UNREACHABLE = 'SOURCE_UNREACHABLE',
   INVALID_STORE = 'INVALID_STORE',
+  SET_NOT_FOUND = 'SET_NOT_FOUND',
+  INVALID_TILE = 'INVALID_TILE',
+  INVALID_RESCALE = 'INVALID_RESCALE',
 }
 
 export class CloudcastingError extends DomainError<CloudcastingErrorCode> {
@@ -19,9 +22,12 @@ export class CloudcastingError extends DomainError<CloudcastingErrorCode> {
       case CloudcastingErrorCode.UNKNOWN_CHANNEL:
       case CloudcastingErrorCode.STEP_OUT_OF_RANGE:
       case CloudcastingErrorCode.POINT_OUTSIDE_GRID:
+      case CloudcastingErrorCode.INVALID_TILE:
+      case CloudcastingErrorCode.INVALID_RESCALE:
         return 400;
       case CloudcastingErrorCode.NO_FORECAST:
       case CloudcastingErrorCode.LAYER_NOT_FOUND:
+      case CloudcastingErrorCode.SET_NOT_FOUND:
         return 404;
       case CloudcastingErrorCode.DOWNLOAD_RUNNING:
         return 409;

@@ -3,6 +3,7 @@ import { CloudcastingCoreModule } from './cloudcasting-core.module.js';
 import { CloudcastingController } from './cloudcasting.controller.js';
 import { DownloadCron } from './crons/download.cron.js';
 import { DownloadProcessor } from './jobs/download.processor.js';
+import { TilesController } from './tiles.controller.js';
 
 /**
  * Satellite cloud forecasts: a cron queues a download, the Bull worker converts the newest Zarr forecast into a
@@ -10,7 +11,7 @@ import { DownloadProcessor } from './jobs/download.processor.js';
  */
 @Module({
   imports: [CloudcastingCoreModule],
-  controllers: [CloudcastingController],
+  controllers: [CloudcastingController, TilesController],
   providers: [DownloadProcessor, DownloadCron],
 })
 export class CloudcastingModule {}

@@ -270,9 +270,14 @@ describe('a v3 gzip store on S3', () => {
     expect(info.body).toMatchObject({
       file_exists: true,
       init_time: '2025-06-01T12:00:00.000Z',
-      forecast_steps: STEPS,
+      forecast_steps: [0, 1, 2],
       variables: CHANNELS,
-      time_range: { start: '2025-06-01T12:15:00.000Z', end: '2025-06-01T12:45:00.000Z' },
+      forecast_steps_minutes: STEPS,
+      time_range: {
+        start: '2025-06-01T12:15:00.000Z',
+        end: '2025-06-01T12:45:00.000Z',
+        total_forecast_steps: 3,
+      },
       error: null,
     });
     expect(info.body.file_size_mb).toBeGreaterThan(0);

@@ -22,6 +22,20 @@ export interface GeoTiffOptions {
   overviews?: boolean;
 }
 
+export const DEFAULT_TILE_SIZE = 256;
+
+/** The full image and its overviews: each half the previous one (rounding up) until one tile holds it. */
+export function imageSizes(
+  width: number,
+  height: number,
+  tileSize = DEFAULT_TILE_SIZE,
+): { width: number; height: number }[] {
+  const sizes = [{ width, height }];
+  for (let last = sizes[0]; last.width > tileSize || last.height > tileSize; last = sizes[sizes.length - 1])
+    sizes.push({ width: Math.ceil(last.width / 2), height: Math.ceil(last.height / 2) });
+  return sizes;
+}
+
 const enum FieldType {
   ASCII = 2,
   SHORT = 3,
@@ -47,7 +61,7 @@ interface Tag {
  * half-resolution overviews until the image fits in one tile (as GDAL's COG driver does), so a zoomed-out map
  * reads one small tile instead of the whole layer. geotiff.js can write GeoTIFFs but only uncompressed strips and
  * slowly; this writer compresses tiles on libuv's thread pool (so several tiles and layers compress in parallel)
- * and lays the file out in one buffer: header, the IFDs with their values, then the tiles.
+ * and lays the file out in one buffer as GDAL's COG driver does (see below).
  */
 export async function encodeGeoTiff(
   data: Float32Array,
@@ -57,18 +71,15 @@ export async function encodeGeoTiff(
   const { width, height } = grid;
   if (data.length !== width * height)
     throw new Error(`Expected ${width * height} values, got ${data.length}`);
-  const tileSize = options.tileSize ?? 256;
+  const tileSize = options.tileSize ?? DEFAULT_TILE_SIZE;
   const predictor = options.predictor ?? 3;
   const level = options.level ?? 6;
 
   const images = [{ data, width, height }];
-  if (options.overviews ?? true) {
-    for (
-      let last = images[0];
-      last.width > tileSize || last.height > tileSize;
-      last = images[images.length - 1]
-    )
-      images.push(halve(last.data, last.width, last.height));
+  const levels = (options.overviews ?? true) ? imageSizes(width, height, tileSize).length : 1;
+  while (images.length < levels) {
+    const last = images[images.length - 1];
+    images.push(halve(last.data, last.width, last.height));
   }
   const compressed = await Promise.all(
     images.map((image) => compressTiles(image.data, image.width, image.height, tileSize, predictor, level)),
@@ -97,28 +108,51 @@ export async function encodeGeoTiff(
     return { tags, size: ifdSize(tags) };
   });
 
-  let cursor = 8 + ifds.reduce((n, ifd) => n + ifd.size, 0);
+  // GDAL's COG layout: header, the structural-metadata ghost area, every IFD (full resolution first), then the
+  // tile data from the smallest overview to the full resolution, so a reader of the header learns where
+  // everything is and a zoomed-out read touches only the start of the file.
+  const ghost = Buffer.from(structuralMetadata(), 'latin1');
   const ifdOffsets: number[] = [];
-  let at = 8;
+  let at = 8 + ghost.length + (ghost.length % 2);
   for (const ifd of ifds) {
     ifdOffsets.push(at);
     at += ifd.size;
   }
-  ifds.forEach((ifd, i) => {
-    const offsets = ifd.tags.find((t) => t.id === 324) as Tag;
+  // Each tile sits between a 4-byte leader (its size) and a trailer (its last 4 bytes again), as GDAL writes them:
+  // a reader can fetch a tile with its neighbour's size in one request and detect a file rewritten in place.
+  let cursor = at;
+  const dataOrder = ifds.map((_, i) => ifds.length - 1 - i);
+  const blocks: Buffer[] = [];
+  for (const i of dataOrder) {
+    const offsets = ifds[i].tags.find((t) => t.id === 324) as Tag;
     offsets.values = compressed[i].map((tile) => {
-      const tileAt = cursor;
-      cursor += tile.length;
-      return tileAt;
+      const leader = Buffer.alloc(4);
+      leader.writeUInt32LE(tile.length);
+      blocks.push(leader, tile, tile.subarray(tile.length - 4));
+      cursor += 4 + tile.length + 4;
+      return cursor - tile.length - 4;
     });
-  });
+  }
 
-  const header = Buffer.alloc(ifdOffsets[ifdOffsets.length - 1] + ifds[ifds.length - 1].size);
+  const header = Buffer.alloc(at);
   header.write('II', 0, 'latin1');
   header.writeUInt16LE(42, 2);
-  header.writeUInt32LE(8, 4);
+  header.writeUInt32LE(ifdOffsets[0], 4);
+  ghost.copy(header, 8);
   ifds.forEach((ifd, i) => writeIfd(header, ifdOffsets[i], ifd.tags, ifdOffsets[i + 1] ?? 0));
-  return Buffer.concat([header, ...compressed.flat()], cursor);
+  return Buffer.concat([header, ...blocks], cursor);
+}
+
+/**
+ * The ghost area GDAL writes right after the TIFF header of a COG: it tells GDAL (and
+ * validate_cloud_optimized_geotiff.py) that the IFDs come before the data, the tiles of each image are in row
+ * order, and each tile has a size leader and a repeated-bytes trailer.
+ */
+export function structuralMetadata(): string {
+  const body =
+    'LAYOUT=IFDS_BEFORE_DATA\nBLOCK_ORDER=ROW_MAJOR\nBLOCK_LEADER=SIZE_AS_UINT4\n' +
+    'BLOCK_TRAILER=LAST_4_BYTES_REPEATED\nKNOWN_INCOMPATIBLE_EDITION=NO\n ';
+  return `GDAL_STRUCTURAL_METADATA_SIZE=${String(body.length).padStart(6, '0')} bytes\n${body}`;
 }
 
 function georeferencing(grid: GeographicGrid): Tag[] {

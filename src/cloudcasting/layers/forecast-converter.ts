@@ -3,6 +3,7 @@ import { geosProjectionFromAttrs, GeosProjection } from '../geo/geos-projection.
 import { BoundingBox, GeosRegridder, gridFor } from '../geo/regridder.js';
 import type { SatPredForecast } from '../zarr/sat-pred-reader.js';
 import type { LayerSetDraft } from './layer-set-store.js';
+import { layerStatistics, LayerStatistics } from './layer-statistics.js';
 
 export interface ConversionOptions {
   resolution: number;
@@ -21,6 +22,8 @@ export interface ConversionResult {
   grid: ReturnType<typeof gridFor>;
   layerCount: number;
   totalBytes: number;
+  /** Per channel, one entry per step index. */
+  statistics: Record<string, LayerStatistics[]>;
 }
 
 /** Regrids and encodes every (channel, step) of a forecast into the draft set. */
@@ -42,6 +45,9 @@ export async function convertForecast(
     })),
   );
 
+  const statistics: Record<string, LayerStatistics[]> = Object.fromEntries(
+    forecast.channels.map((channel) => [channel, []]),
+  );
   let done = 0;
   let next = 0;
   const worker = async () => {
@@ -52,10 +58,18 @@ export async function convertForecast(
         level: options.deflateLevel,
         predictor: options.predictor,
       });
+      statistics[layer.channel][layer.stepIndex] = layerStatistics(values);
       await draft.writeLayer(layer.channel, layer.stepIndex, tiff);
       options.onLayer?.(++done, layers.length);
     }
   };
   await Promise.all(Array.from({ length: options.parallelLayers ?? 4 }, worker));
-  return { projection, box, grid, layerCount: draft.layerCount, totalBytes: draft.totalBytes };
+  return {
+    projection,
+    box,
+    grid,
+    layerCount: draft.layerCount,
+    totalBytes: draft.totalBytes,
+    statistics,
+  };
 }

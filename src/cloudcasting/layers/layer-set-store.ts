@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { LayerStatistics } from './layer-statistics.js';
 
 /** What a published layer set holds; written last into the set, so a set with a manifest is complete. */
 export interface LayerSetManifest {
@@ -23,6 +24,8 @@ export interface LayerSetManifest {
   layer_count: number;
   total_bytes: number;
   published_at: string;
+  /** Per channel, one entry per step index; absent in sets published before statistics were kept. */
+  statistics?: Record<string, LayerStatistics[]>;
 }
 
 export interface PublishedSet {
@@ -32,6 +35,8 @@ export interface PublishedSet {
 
 const MANIFEST = 'manifest.json';
 const BUILDING_PREFIX = '.building-';
+/** What `newSetId` makes; anything else (a path, a draft) is never looked up. */
+const SET_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 
 export function layerFileName(channel: string, stepIndex: number): string {
   return `${channel}_step_${stepIndex}.tif`;
@@ -102,6 +107,21 @@ export class LayerSetStore {
       const set = { dir, manifest };
       this.cached = { target, set };
       return set;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  /** A published set by id (the current one or an older one not pruned yet), or null. */
+  async get(setId: string): Promise<PublishedSet | null> {
+    const current = await this.current();
+    if (current?.manifest.set_id === setId) return current;
+    if (!SET_ID.test(setId)) return null;
+    const dir = join(this.setsDir, setId);
+    try {
+      const manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as LayerSetManifest;
+      return { dir, manifest };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;

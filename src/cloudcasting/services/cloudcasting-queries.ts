@@ -16,6 +16,7 @@ import { CloudcastingForecast } from '../entities/cloudcasting-forecast.entity.j
 import { CloudcastingQueue } from '../cloudcasting.queue.js';
 import { CloudcastingService, LayerFile } from './cloudcasting.service.js';
 import { RunStateStore } from './run-state.js';
+import { TILE_URL_TEMPLATE } from './cloudcasting-tiles.js';
 
 export const LAYER_URL_TEMPLATE = apiPath('cloudcasting/layers/{channel}/{step}.tif');
 
@@ -92,6 +93,7 @@ export class CloudcastingQueries implements OnModuleInit {
         file_exists: false,
         init_time: null,
         forecast_steps: [],
+        forecast_steps_minutes: [],
         variables: [],
         file_size_mb: null,
         last_modified: null,
@@ -101,20 +103,25 @@ export class CloudcastingQueries implements OnModuleInit {
     const { manifest } = set;
     const init = manifest.init_time ? new Date(manifest.init_time).getTime() : null;
     const steps = manifest.steps_minutes;
+    const validTime = (minutes: number) =>
+      init !== null ? new Date(init + minutes * 60_000).toISOString() : null;
     return {
       file_exists: true,
       init_time: manifest.init_time,
-      forecast_steps: steps,
+      // What the replaced backend's map client reads: step indices, each one a valid `layers/{channel}/{step}.tif`.
+      forecast_steps: steps.map((_, index) => index),
+      forecast_steps_minutes: steps,
       variables: manifest.channels,
       file_size_mb: Math.round((manifest.total_bytes / 1024 / 1024) * 100) / 100,
       last_modified: manifest.source_last_modified,
-      time_range:
-        init !== null && steps.length > 0
-          ? {
-              start: new Date(init + steps[0] * 60_000).toISOString(),
-              end: new Date(init + steps[steps.length - 1] * 60_000).toISOString(),
-            }
-          : null,
+      time_range: {
+        last_processed: manifest.published_at,
+        data_source: 'S3 download timestamp',
+        total_forecast_steps: steps.length,
+        available_variables: manifest.channels.length,
+        start: steps.length > 0 ? validTime(steps[0]) : null,
+        end: steps.length > 0 ? validTime(steps[steps.length - 1]) : null,
+      },
       error: state.error,
     };
   }
@@ -130,6 +137,7 @@ export class CloudcastingQueries implements OnModuleInit {
         steps: [],
         grid: null,
         url_template: LAYER_URL_TEMPLATE,
+        tile_url_template: TILE_URL_TEMPLATE,
       };
     const { manifest } = set;
     const init = manifest.init_time ? new Date(manifest.init_time).getTime() : null;
@@ -145,6 +153,7 @@ export class CloudcastingQueries implements OnModuleInit {
       })),
       grid: manifest.grid,
       url_template: LAYER_URL_TEMPLATE,
+      tile_url_template: TILE_URL_TEMPLATE,
     };
   }
 

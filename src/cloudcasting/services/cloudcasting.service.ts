@@ -181,6 +181,7 @@ export class CloudcastingService {
         layer_count: result.layerCount,
         total_bytes: result.totalBytes,
         published_at: new Date().toISOString(),
+        statistics: result.statistics,
       });
       const row = await this.forecasts.save(
         this.forecasts.create({
@@ -223,6 +224,28 @@ export class CloudcastingService {
     return this.layers.current();
   }
 
+  /** A published set by id (current or kept), for URLs that pin one: SET_NOT_FOUND once it is pruned. */
+  async requireSet(setId: string): Promise<PublishedSet> {
+    const set = await this.layers.get(setId);
+    if (!set)
+      throw new CloudcastingError(
+        CloudcastingErrorCode.SET_NOT_FOUND,
+        `No layer set ${setId}: it was never published or has been replaced and pruned`,
+      );
+    return set;
+  }
+
+  /** Throws UNKNOWN_CHANNEL / STEP_OUT_OF_RANGE unless the set has that layer. */
+  validateLayer(set: PublishedSet, channel: string, step: number): void {
+    this.validateChannel(set, channel);
+    const steps = set.manifest.steps_minutes.length;
+    if (!Number.isInteger(step) || step < 0 || step >= steps)
+      throw new CloudcastingError(
+        CloudcastingErrorCode.STEP_OUT_OF_RANGE,
+        `Step ${step} is out of range: steps are 0 to ${steps - 1}`,
+      );
+  }
+
   async requireCurrent(): Promise<PublishedSet> {
     const set = await this.layers.current();
     if (!set)
@@ -238,13 +261,7 @@ export class CloudcastingService {
         CloudcastingErrorCode.LAYER_NOT_FOUND,
         `No layer for channel ${channel} step ${step}: no forecast has been published yet`,
       );
-    this.validateChannel(set, channel);
-    const steps = set.manifest.steps_minutes.length;
-    if (!Number.isInteger(step) || step < 0 || step >= steps)
-      throw new CloudcastingError(
-        CloudcastingErrorCode.STEP_OUT_OF_RANGE,
-        `Step ${step} is out of range: steps are 0 to ${steps - 1}`,
-      );
+    this.validateLayer(set, channel, step);
     const fileName = layerFileName(channel, step);
     const path = join(set.dir, fileName);
     const info = await stat(path).catch(() => undefined);
