@@ -22,7 +22,9 @@ export class CloudcastingDemoStoreCommand extends CommandRunner {
 
   async run(_args: string[], options: Options): Promise<void> {
     if (!this.config.getOrThrow<AppConfig>('app').demoDataAllowed)
-      throw new Error('cloudcasting:demo-store does not run in production (unless DEMO_DATA=true, for a demo deployment)');
+      throw new Error(
+        'cloudcasting:demo-store does not run in production (unless DEMO_DATA=true, for a demo deployment)',
+      );
     const dir = resolve(options.dir ?? './data/demo-zarr');
     await rm(dir, { recursive: true, force: true });
     const initTime = new Date(Math.floor(Date.now() / 900_000) * 900_000);

@@ -68,7 +68,9 @@ export class SpeciesDemoSeedCommand extends CommandRunner {
 
   async run(): Promise<void> {
     if (!this.config.getOrThrow<AppConfig>('app').demoDataAllowed)
-      throw new Error('species:demo-seed does not run in production (unless DEMO_DATA=true, for a demo deployment)');
+      throw new Error(
+        'species:demo-seed does not run in production (unless DEMO_DATA=true, for a demo deployment)',
+      );
     const occurrences = JSON.parse(await readFile(DEMO_OCCURRENCES_FILE, 'utf8')) as ObisRecord[];
     const rows = occurrences
       .map(mapObisRecord)
