@@ -354,7 +354,12 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
               ...(body ? (JSON.parse(body) as object) : {}),
             }
           : Object.fromEntries(params);
-      const doc = (typeof declared === 'function' ? declared(input) : declared) ?? {};
+      // An S3 answer needs its root element even when empty.
+      const empty =
+        service === 's3'
+          ? { [action === 'ListBuckets' ? 'ListAllMyBucketsResult' : 'ListBucketResult']: {} }
+          : {};
+      const doc = (typeof declared === 'function' ? declared(input) : declared) ?? empty;
       if (isJson || (rest && service !== 's3')) return json(200, doc);
       if (service === 's3') return xml(200, toXml(doc, 'member'));
       if (service === 'ec2')
