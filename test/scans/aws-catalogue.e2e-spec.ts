@@ -211,4 +211,19 @@ describe('the AWS catalogue over the wire', () => {
       skipped: 1,
     });
   });
+
+  it('documents the status table, cost-unknown counts and the pricing endpoints in OpenAPI', async () => {
+    const doc = (await request(app.url).get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    expect(Object.keys(doc.components.schemas.ScanDto.properties)).toEqual(
+      expect.arrayContaining(['service_status', 'status_summary', 'findings_cost_unknown']),
+    );
+    expect(doc.components.schemas.ServiceStatusDto.properties.status).toMatchObject({
+      enum: ['scanned', 'failed', 'skipped'],
+    });
+    expect(doc.paths).toHaveProperty(['/api/v1/admin/pricing/stats']);
+    expect(doc.paths).toHaveProperty(['/api/v1/admin/pricing/refresh']);
+  });
 });
