@@ -1,26 +1,30 @@
 import pg from 'pg';
+import { CATALOGUE_TYPES_PER_N, catalogueRegion } from './fakes/aws-catalogue-docs.js';
 import { startFakeAws, type FakeRegion } from './fakes/fake-aws.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { migrate, peakRssMb, startProcess, table } from './lib.js';
 
 /**
- * `npm run bench:scan`: one AWS account holding 10,000 resources across 3 regions, served by the local fake AWS
- * endpoint (EC2/ELBv2 XML, CloudWatch JSON, pages of 500). The built app scans it through its queue worker, as in
+ * `npm run bench:scan`: one AWS account holding 10,000 resources of every AWS type across 3 regions, served by the
+ * local fake AWS endpoint (EC2/ELBv2/RDS XML, CloudWatch and the JSON services, REST-JSON, S3 XML; pages of 500). The built app scans it through its queue worker, as in
  * production. Prints the scan's wall time, the app's peak RSS during the scan and over the whole run (start, sign-up and
  * login included) and what was found. Target: < 30 s, < 300 MB.
  */
 const TOTAL = Number(process.env.BENCH_RESOURCES ?? 10_000);
-const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+// us-west-2 is where Global Accelerator is listed.
+const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const DAY = 86_400_000;
+const ACCOUNT = '210987654321';
 const ago = (days: number) => new Date(Date.now() - days * DAY);
 
 process.env.DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench_scans';
 process.env.REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 
-/** A region's share of the estate: mostly volumes and snapshots, some of everything else. */
+/** A region's share of the estate: mostly volumes and snapshots, a fifth spread over the 21 other types. */
 function region(name: string, count: number): FakeRegion {
   const n = (share: number) => Math.round(count * share);
-  const volumes = Array.from({ length: n(0.4) }, (_, i) => ({
+  const catalogue = catalogueRegion(name, ACCOUNT, Math.round((count * 0.2) / CATALOGUE_TYPES_PER_N));
+  const volumes = Array.from({ length: n(0.3) }, (_, i) => ({
     id: `vol-${name}-${i}`,
     sizeGb: 20 + (i % 500),
     type: (['gp3', 'gp2', 'io1', 'st1', 'sc1'] as const)[i % 5],
@@ -29,7 +33,7 @@ function region(name: string, count: number): FakeRegion {
     state: i % 2 === 0 ? ('available' as const) : ('in-use' as const),
     createdAt: ago(5 + (i % 400)),
   }));
-  const snapshots = Array.from({ length: n(0.3) }, (_, i) => ({
+  const snapshots = Array.from({ length: n(0.2) }, (_, i) => ({
     id: `snap-${name}-${i}`,
     volumeId: i % 3 === 0 ? `vol-${name}-${i}` : `vol-${name}-gone-${i}`,
     sizeGb: 8 + (i % 200),
@@ -60,14 +64,23 @@ function region(name: string, count: number): FakeRegion {
     listeners: i % 3,
     targetGroups: [{ healthy: i % 4 === 0 ? 1 : 0, unhealthy: 1 }],
   }));
-  const metrics: FakeRegion['metrics'] = {};
+  const metrics: NonNullable<FakeRegion['metrics']> = { ...catalogue.metrics };
   volumes.forEach((v, i) => {
     if (i % 4 === 0) metrics[`AWS/EBS|VolumeReadOps|${v.id}`] = [{ at: ago(i % 60), sum: 100 }];
   });
   natGateways.forEach((nat, i) => {
     metrics[`AWS/NATGateway|BytesOutToDestination|${nat.id}`] = [{ at: ago(3), sum: i % 2 ? 10 : 5e9 }];
   });
-  return { volumes, snapshots, addresses, instances, natGateways, loadBalancers, metrics };
+  return {
+    volumes,
+    snapshots,
+    addresses,
+    instances: [...instances, ...catalogue.instances],
+    natGateways,
+    loadBalancers,
+    metrics,
+    documents: catalogue.documents,
+  };
 }
 
 /** Current resident memory of a process, in MB. */
@@ -110,7 +123,7 @@ async function main(): Promise<void> {
   const accessKeyId = 'AKIABENCHBENCHBENCH1';
   const fake = await startFakeAws({
     accessKeyId,
-    accountId: '210987654321',
+    accountId: ACCOUNT,
     pageSize: 500,
     regions: Object.fromEntries(REGIONS.map((r) => [r, region(r, perRegion)])),
   });
@@ -139,7 +152,7 @@ async function main(): Promise<void> {
       body: {
         provider: 'aws',
         name: `bench ${stamp}`,
-        account_identifier: '210987654321',
+        account_identifier: ACCOUNT,
         regions: REGIONS,
         credentials: {
           access_key_id: accessKeyId,
@@ -163,6 +176,8 @@ async function main(): Promise<void> {
       resources_scanned: number;
       orphans_found: number;
       estimated_monthly_waste: number;
+      findings_cost_unknown: number;
+      status_summary: { scanned: number; failed: number; skipped: number };
       error_message: string | null;
     };
     for (;;) {
@@ -181,6 +196,8 @@ async function main(): Promise<void> {
         'resources scanned': result.resources_scanned,
         orphans: result.orphans_found,
         'waste $/month': result.estimated_monthly_waste,
+        'cost unknown': result.findings_cost_unknown,
+        'steps scanned/failed/skipped': `${result.status_summary.scanned}/${result.status_summary.failed}/${result.status_summary.skipped}`,
         'API calls': fake.calls.length,
         seconds: Number(seconds.toFixed(2)),
         'RSS MB before scan': idleRss,

@@ -70,7 +70,19 @@ export interface FakeRegion {
   metrics?: Record<string, Array<{ at: Date; sum: number }>>;
   /** Every call in this region fails with this EC2-style error. */
   failWith?: { status: number; code: string; message: string };
+  /** Every call to these services (SigV4 signing names: `dynamodb`, `rds`, ...) fails with this error. */
+  failServices?: Record<string, { status: number; code: string; message: string }>;
+  /**
+   * Answers of the other actions, by `service:Action` (e.g. `rds:DescribeDBInstances`), in the wire's own names:
+   * served as JSON for the JSON and REST-JSON protocols and as XML for the query protocols, where a key
+   * `Name>Member` names the list's member element (`member` by default, `item` for EC2) and `Name*` is a flattened
+   * list. A function is called with the request's input (form fields, JSON body, or REST path and query). An action
+   * without a document answers empty.
+   */
+  documents?: Record<string, Document | ((input: Record<string, unknown>) => Document)>;
 }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- documents are free-form wire payloads.
+export type Document = Record<string, any>;
 export interface FakeAwsOptions {
   accessKeyId: string;
   accountId: string;
@@ -136,6 +148,98 @@ function filters(params: URLSearchParams): Record<string, string[]> {
   return out;
 }
 
+/** Actions with a hand-written answer below (paging, filters, per-resource lookups); the rest are documents. */
+const HAND_CODED = new Set([
+  'GetCallerIdentity',
+  'DescribeVolumes',
+  'DescribeAddresses',
+  'DescribeSnapshots',
+  'DescribeImages',
+  'DescribeInstances',
+  'DescribeNatGateways',
+  'DescribeLoadBalancers',
+  'DescribeListeners',
+  'DescribeTargetGroups',
+  'DescribeTargetHealth',
+  'GetMetricData',
+]);
+
+/** The REST services' routes the scanner calls, as the SDKs send them. */
+const REST_ROUTES: Array<{
+  service: string;
+  method: string;
+  path: RegExp;
+  action: string;
+  names?: string[];
+}> = [
+  { service: 'lambda', method: 'GET', path: /^\/2015-03-31\/functions\/?$/, action: 'ListFunctions' },
+  { service: 'eks', method: 'GET', path: /^\/clusters$/, action: 'ListClusters' },
+  {
+    service: 'eks',
+    method: 'GET',
+    path: /^\/clusters\/([^/]+)$/,
+    action: 'DescribeCluster',
+    names: ['name'],
+  },
+  {
+    service: 'eks',
+    method: 'GET',
+    path: /^\/clusters\/([^/]+)\/node-groups$/,
+    action: 'ListNodegroups',
+    names: ['clusterName'],
+  },
+  {
+    service: 'eks',
+    method: 'GET',
+    path: /^\/clusters\/([^/]+)\/fargate-profiles$/,
+    action: 'ListFargateProfiles',
+    names: ['clusterName'],
+  },
+  { service: 'kafka', method: 'GET', path: /^\/v1\/clusters$/, action: 'ListClusters' },
+  { service: 'es', method: 'GET', path: /^\/2021-01-01\/domain$/, action: 'ListDomainNames' },
+  {
+    service: 'es',
+    method: 'POST',
+    path: /^\/2021-01-01\/opensearch\/domain-info$/,
+    action: 'DescribeDomains',
+  },
+  { service: 's3', method: 'GET', path: /^\/$/, action: 'ListBuckets' },
+  { service: 's3', method: 'GET', path: /^\/([^/]+)\/?$/, action: 'ListObjectsV2', names: ['bucket'] },
+];
+
+function restRoute(service: string, method: string, url: URL) {
+  for (const r of REST_ROUTES) {
+    const m = r.service === service && r.method === method ? r.path.exec(url.pathname) : null;
+    if (m)
+      return {
+        action: r.action,
+        params: Object.fromEntries((r.names ?? []).map((n, i) => [n, decodeURIComponent(m[i + 1])])),
+      };
+  }
+  return undefined;
+}
+
+/**
+ * A document as query-protocol XML: `Name>Member` names a list's members, `Name*` flattens a list; other lists use
+ * the protocol's member element (`base`).
+ */
+function toXml(value: unknown, base: string, member = base): string {
+  if (value instanceof Date) return esc(iso(value));
+  if (Array.isArray(value)) return value.map((v) => `<${member}>${toXml(v, base)}</${member}>`).join('');
+  if (value === null || typeof value !== 'object') return esc(value);
+  return Object.entries(value)
+    .map(([key, v]) => {
+      if (v === undefined) return '';
+      if (key.endsWith('*')) {
+        const name = key.slice(0, -1);
+        return (v as unknown[]).map((x) => `<${name}>${toXml(x, base)}</${name}>`).join('');
+      }
+      const [name, own] = key.split('>');
+      return `<${name}>${toXml(v, base, own ?? base)}</${name}>`;
+    })
+    .join('');
+}
+
 function scope(req: IncomingMessage): { accessKeyId: string; region: string; service: string } {
   const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
     String(req.headers.authorization ?? ''),
@@ -154,9 +258,16 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     const body = Buffer.concat(chunks).toString('utf8');
     const { accessKeyId, region, service } = scope(req);
     const target = String(req.headers['x-amz-target'] ?? '');
-    const isJson = target.startsWith('GraniteServiceVersion20100801.');
-    const params = isJson ? new URLSearchParams() : new URLSearchParams(body);
-    const action = isJson ? target.split('.')[1] : (params.get('Action') ?? '');
+    const isJson = target !== '';
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const rest = !isJson && !/x-www-form-urlencoded/.test(String(req.headers['content-type'] ?? ''));
+    const route = rest ? restRoute(service, req.method ?? 'GET', url) : undefined;
+    const params = isJson || rest ? new URLSearchParams() : new URLSearchParams(body);
+    const action = isJson
+      ? target.split('.')[1]
+      : rest
+        ? (route?.action ?? '')
+        : (params.get('Action') ?? '');
     const requestId = randomUUID();
     calls.push(`${region} ${action}`);
     if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
@@ -174,6 +285,13 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       res.end(JSON.stringify(value));
     };
     const queryError = (status: number, code: string, message: string) => {
+      if (service === 's3')
+        return xml(
+          status,
+          `<Error>${el('Code', code)}${el('Message', message)}${el('RequestId', requestId)}</Error>`,
+        );
+      if (rest || (isJson && service !== 'monitoring'))
+        return json(status, { __type: code, message }, { 'x-amzn-ErrorType': code });
       if (isJson)
         return json(
           status,
@@ -218,6 +336,42 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     const data = options.regions[region];
     if (!data) return queryError(401, 'AuthFailure', `This account is not enabled in ${region}`);
     if (data.failWith) return queryError(data.failWith.status, data.failWith.code, data.failWith.message);
+
+    const failure = data.failServices?.[service];
+    if (failure) return queryError(failure.status, failure.code, failure.message);
+    if (rest && !route)
+      return queryError(404, 'UnknownOperationException', `No route ${req.method} ${url.pathname}`);
+    const classicElb = service === 'elasticloadbalancing' && params.get('Version') === '2012-06-01';
+    const generic = !HAND_CODED.has(action) || classicElb || rest || (isJson && service !== 'monitoring');
+    if (generic) {
+      const declared = data.documents?.[`${classicElb ? 'elb' : service}:${action}`];
+      const input: Record<string, unknown> = isJson
+        ? (JSON.parse(body || '{}') as Record<string, unknown>)
+        : rest
+          ? {
+              ...Object.fromEntries(url.searchParams),
+              ...route?.params,
+              ...(body ? (JSON.parse(body) as object) : {}),
+            }
+          : Object.fromEntries(params);
+      // An S3 answer needs its root element even when empty.
+      const empty =
+        service === 's3'
+          ? { [action === 'ListBuckets' ? 'ListAllMyBucketsResult' : 'ListBucketResult']: {} }
+          : {};
+      const doc = (typeof declared === 'function' ? declared(input) : declared) ?? empty;
+      if (isJson || (rest && service !== 's3')) return json(200, doc);
+      if (service === 's3') return xml(200, toXml(doc, 'member'));
+      if (service === 'ec2')
+        return xml(
+          200,
+          `<${action}Response xmlns="${EC2_NS}">${el('requestId', requestId)}${toXml(doc, 'item')}</${action}Response>`,
+        );
+      return xml(
+        200,
+        `<${action}Response><${action}Result>${toXml(doc, 'member')}</${action}Result><ResponseMetadata>${el('RequestId', requestId)}</ResponseMetadata></${action}Response>`,
+      );
+    }
 
     const ec2 = (name: string, inner: string, next?: string) =>
       xml(

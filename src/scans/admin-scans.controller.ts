@@ -1,8 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, Roles, CurrentUser, Role } from '../auth/index.js';
 import { ErrorBody } from '../common/errors/error-body.js';
-import { PriceDto, PriceOverrideDto, PriceRegionQueryDto } from './dto/scan.dto.js';
+import {
+  PriceDto,
+  PriceOverrideDto,
+  PriceRefreshDto,
+  PriceRegionQueryDto,
+  PricingStatsDto,
+} from './dto/scan.dto.js';
 import { PricingService } from './services/pricing.service.js';
 import { AdminStatsService } from './services/admin-stats.service.js';
 
@@ -31,6 +37,25 @@ export class AdminScansController {
   @ApiResponse({ status: 200, type: [PriceDto] })
   async prices(): Promise<PriceDto[]> {
     return (await this.pricing.list()).map((p) => PriceDto.from(p));
+  }
+
+  @Get('pricing/stats')
+  @ApiOperation({
+    summary:
+      'Live price sources, the 24 h cache (fresh and stale prices per provider), list prices and overrides',
+  })
+  @ApiResponse({ status: 200, type: PricingStatsDto })
+  pricingStats(): Promise<PricingStatsDto> {
+    return this.pricing.stats();
+  }
+
+  @Post('pricing/refresh')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Queue a refresh of the live prices from the providers’ price APIs' })
+  @ApiResponse({ status: 202, type: PriceRefreshDto })
+  @ApiResponse({ status: 503, type: ErrorBody, description: 'No live price source configured' })
+  refreshPrices(): Promise<PriceRefreshDto> {
+    return this.pricing.enqueueRefresh(new Date(), true);
   }
 
   @Put('pricing/:key')

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CredentialsCipher } from './crypto/credentials-cipher.js';
 import { SCANS_ENTITIES } from './entities/index.js';
+import { LivePrices } from './pricing/live-prices.js';
 import { AwsProvider } from './providers/aws/aws.provider.js';
 import { AzureProvider } from './providers/azure/azure.provider.js';
 import { GcpProvider } from './providers/gcp/gcp.provider.js';
@@ -46,6 +47,7 @@ import { ScansService } from './services/scans.service.js';
     ScansQueue,
     AccountsService,
     RulesService,
+    LivePrices,
     PricingService,
     ScanRunner,
     ScansService,

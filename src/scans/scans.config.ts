@@ -1,6 +1,18 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, Validate } from 'class-validator';
-import { ConfigOf, defineConfig, toBool } from '../config/env.js';
+import {
+  IsBoolean,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  Validate,
+  ValidateIf,
+} from 'class-validator';
+import { ConfigOf, csv, defineConfig, toBool } from '../config/env.js';
 import { Secret } from '../config/secrets.js';
 import {
   EncryptionKeyConstraint,
@@ -97,6 +109,55 @@ export class ScansEnv {
   @Min(1)
   CHAT_DAILY_MESSAGE_LIMIT: number = 50;
 
+  /** Providers whose price APIs are asked for live prices (`aws,azure,gcp`); empty: list prices and overrides only. */
+  @Matches(/^\s*((aws|azure|gcp)\s*(,\s*(aws|azure|gcp)\s*)*)?$/, {
+    message: 'must be a comma-separated list of aws, azure, gcp',
+  })
+  PRICING_LIVE_PROVIDERS: string = '';
+
+  /** AWS Price List Query API endpoint (default: the SDK's, https://api.pricing.us-east-1.amazonaws.com). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  AWS_PRICING_ENDPOINT_URL?: string;
+
+  /** The Price List Query API answers in us-east-1, eu-central-1 and ap-south-1 only. */
+  @IsString()
+  AWS_PRICING_REGION: string = 'us-east-1';
+
+  @ValidateIf((env: ScansEnv) => csv(env.PRICING_LIVE_PROVIDERS).includes('aws'))
+  @IsString()
+  @IsNotEmpty({ message: 'is required when PRICING_LIVE_PROVIDERS includes aws' })
+  AWS_PRICING_ACCESS_KEY_ID?: string;
+
+  @Secret()
+  @ValidateIf((env: ScansEnv) => csv(env.PRICING_LIVE_PROVIDERS).includes('aws'))
+  @IsString()
+  @IsNotEmpty({ message: 'is required when PRICING_LIVE_PROVIDERS includes aws' })
+  AWS_PRICING_SECRET_ACCESS_KEY?: string;
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  AZURE_PRICES_URL: string = 'https://prices.azure.com/api/retail/prices';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  GCP_BILLING_URL: string = 'https://cloudbilling.googleapis.com/v1';
+
+  @Secret()
+  @ValidateIf((env: ScansEnv) => csv(env.PRICING_LIVE_PROVIDERS).includes('gcp'))
+  @IsString()
+  @IsNotEmpty({ message: 'is required when PRICING_LIVE_PROVIDERS includes gcp' })
+  GCP_BILLING_API_KEY?: string;
+
+  /** How long a fetched price is trusted. */
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  PRICING_CACHE_HOURS: number = 24;
+
+  /** Time budget of one price API request. */
+  @IsInt()
+  @Min(100)
+  PRICING_REQUEST_TIMEOUT_MS: number = 10_000;
+
   /** The hourly tick that enqueues due scheduled scans. */
   @Transform(toBool)
   @IsBoolean()
@@ -121,6 +182,19 @@ export const scansConfig = defineConfig('scans', ScansEnv, (env) => ({
     requestTimeoutMs: env.SCAN_REQUEST_TIMEOUT_MS,
     concurrency: env.SCAN_WORKER_CONCURRENCY,
     lockDurationMs: env.SCAN_LOCK_DURATION_MS,
+  },
+  pricing: {
+    liveProviders: csv(env.PRICING_LIVE_PROVIDERS) as Array<'aws' | 'azure' | 'gcp'>,
+    aws: {
+      endpoint: env.AWS_PRICING_ENDPOINT_URL,
+      region: env.AWS_PRICING_REGION,
+      accessKeyId: env.AWS_PRICING_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_PRICING_SECRET_ACCESS_KEY,
+    },
+    azure: { url: env.AZURE_PRICES_URL },
+    gcp: { url: env.GCP_BILLING_URL, apiKey: env.GCP_BILLING_API_KEY },
+    cacheHours: env.PRICING_CACHE_HOURS,
+    requestTimeoutMs: env.PRICING_REQUEST_TIMEOUT_MS,
   },
   rateLimitPerMinute: env.SCANS_RATE_LIMIT,
   schedulerEnabled: env.SCANS_SCHEDULER_ENABLED,

@@ -18,6 +18,7 @@ export enum ScansErrorCode {
   CONVERSATION_NOT_FOUND = 'CONVERSATION_NOT_FOUND',
   CHAT_LIMIT_REACHED = 'CHAT_LIMIT_REACHED',
   ASSISTANT_NOT_CONFIGURED = 'ASSISTANT_NOT_CONFIGURED',
+  LIVE_PRICING_NOT_CONFIGURED = 'LIVE_PRICING_NOT_CONFIGURED',
   CONFIRMATION_REQUIRED = 'CONFIRMATION_REQUIRED',
 }
 
@@ -48,6 +49,7 @@ export class ScansError extends DomainError<ScansErrorCode> {
       case ScansErrorCode.PROVIDER_UNREACHABLE:
         return 502;
       case ScansErrorCode.ASSISTANT_NOT_CONFIGURED:
+      case ScansErrorCode.LIVE_PRICING_NOT_CONFIGURED:
         return 503;
     }
   }

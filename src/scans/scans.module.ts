@@ -7,6 +7,7 @@ import { AccountsController } from './accounts.controller.js';
 import { AdminScansController } from './admin-scans.controller.js';
 import { AnthropicClient } from './assistant/anthropic.client.js';
 import { ChatController } from './chat.controller.js';
+import { PriceRefreshCron } from './crons/price-refresh.cron.js';
 import { ScheduledScansCron } from './crons/scheduled-scans.cron.js';
 import { GdprController } from './gdpr.controller.js';
 import { ScanProcessor } from './jobs/scan.processor.js';
@@ -35,6 +36,7 @@ import { GdprService } from './services/gdpr.service.js';
   providers: [
     ScanProcessor,
     ScheduledScansCron,
+    PriceRefreshCron,
     // Used by the HTTP routes only, so not in the core the CLI loads.
     AdminStatsService,
     AnthropicClient,

@@ -12,6 +12,8 @@ export enum ScansJob {
   RUN = 'run',
   /** The hourly tick: create and enqueue the scheduled scans due this hour (job id `tick:<hour>`). */
   SCHEDULE_TICK = 'schedule-tick',
+  /** Fetch live prices into the 24 h cache: every key in use, or the `pairs` a scan could not price. */
+  REFRESH_PRICES = 'refresh-prices',
 }
 
 export const SCANS_QUEUE = defineQueue('scans', ScansJob);
@@ -25,7 +27,12 @@ export interface ScheduleTickData {
   hour: string;
 }
 
-type ScansJobData = RunScanData | ScheduleTickData;
+export interface RefreshPricesData {
+  /** Only these keys (else every key with a live source, in every region an account scans). */
+  pairs?: Array<{ provider: 'aws' | 'azure' | 'gcp'; key: string; region: string }>;
+}
+
+type ScansJobData = RunScanData | ScheduleTickData | RefreshPricesData;
 
 /** Where a scan's run job is: Bull's state, or `missing` when Redis no longer has it. */
 export interface RunJobState {
@@ -57,6 +64,17 @@ export class ScansQueue extends QueueAdapter<ScansJob, ScansJobData> {
     return this.add(ScansJob.SCHEDULE_TICK, { hour } satisfies ScheduleTickData, {
       jobId: `tick:${hour}`,
       attempts: 3,
+    });
+  }
+
+  /** Queues a price refresh; `id` makes it deterministic (a cron tick's time, a scan's id). */
+  enqueuePriceRefresh(id: string, data: RefreshPricesData = {}): Promise<string> {
+    return this.add(ScansJob.REFRESH_PRICES, data, {
+      jobId: `prices:${id}`,
+      attempts: 2,
+      backoff: { type: 'exponential', delay: 30_000 },
+      removeOnComplete: 100,
+      removeOnFail: 100,
     });
   }
 

@@ -235,11 +235,34 @@ describe('a scan against the fake AWS endpoint', () => {
       confidence: 'critical',
       age_days: 200,
     });
+    const listed = { price_source: 'list', priced_at: expect.any(String), cost_unknown: false };
     expect(byId['vol-0old'].cost_breakdown).toEqual([
-      { item: 'gp3 storage (GB)', quantity: 100, unit_price: 0.08, monthly: 8 },
-      { item: 'gp3 IOPS above 3000', quantity: 1000, unit_price: 0.005, monthly: 5 },
-      { item: 'gp3 throughput above 125 MB/s', quantity: 125, unit_price: 0.04, monthly: 5 },
+      {
+        item: 'gp3 storage (GB)',
+        price_key: 'aws.ebs.gp3.gb_month',
+        quantity: 100,
+        unit_price: 0.08,
+        monthly: 8,
+        ...listed,
+      },
+      {
+        item: 'gp3 IOPS above 3000',
+        price_key: 'aws.ebs.gp3.iops_month',
+        quantity: 1000,
+        unit_price: 0.005,
+        monthly: 5,
+        ...listed,
+      },
+      {
+        item: 'gp3 throughput above 125 MB/s',
+        price_key: 'aws.ebs.gp3.throughput_month',
+        quantity: 125,
+        unit_price: 0.04,
+        monthly: 5,
+        ...listed,
+      },
     ]);
+    expect(byId['vol-0old'].cost_unknown).toBe(false);
     expect(byId['vol-0recent']).toMatchObject({ activity: 'recently_abandoned', confidence: 'medium' });
     expect(byId['vol-0eu']).toMatchObject({ activity: 'never_used', confidence: 'high' });
   });

@@ -77,7 +77,7 @@ describe('a worker that dies mid-scan', () => {
     const second = await startApp(env);
     apps.push(second);
     const rerun = await waitForScan(second.url, token, started.body.id);
-    expect(rerun).toMatchObject({ status: 'completed', attempts: 2, orphans_found: 8 });
+    expect(rerun).toMatchObject({ status: 'completed', attempts: 2, orphans_found: 8, error_message: null });
     // Nothing the dead attempt wrote is left twice.
     const [{ n }] = await sql<{ n: number }>(
       `SELECT count(*)::int AS n FROM orphan_resources WHERE scan_id = $1`,

@@ -19,7 +19,14 @@ import {
   type ResourceStatus,
 } from '../entities/orphan-resource.entity.js';
 import type { Price } from '../entities/price.entity.js';
-import { Scan, SCAN_STATUSES, type ScanStatus, type ScanType } from '../entities/scan.entity.js';
+import {
+  Scan,
+  SCAN_STATUSES,
+  STEP_STATUSES,
+  type ScanStatus,
+  type ScanType,
+  type StepStatus,
+} from '../entities/scan.entity.js';
 
 export class StartScanDto {
   @ApiProperty({ format: 'uuid' })
@@ -51,6 +58,24 @@ export class RegionErrorDto {
   @ApiProperty() message: string;
 }
 
+export class ServiceStatusDto {
+  @ApiProperty({ example: 'us-east-1' }) region: string;
+  @ApiProperty({ example: 'ec2', description: '`*` for the region as a whole (timeout, crash)' })
+  service: string;
+  @ApiProperty({ example: 'ec2:DescribeVolumes' }) step: string;
+  @ApiProperty({ enum: STEP_STATUSES, description: 'skipped: the credentials lack the permission' })
+  status: StepStatus;
+  @ApiProperty() resources_examined: number;
+  @ApiPropertyOptional({ example: 'AccessDenied' }) code?: string;
+  @ApiPropertyOptional({ description: 'Why it failed or was skipped' }) reason?: string;
+}
+
+export class StatusSummaryDto {
+  @ApiProperty() scanned: number;
+  @ApiProperty() failed: number;
+  @ApiProperty() skipped: number;
+}
+
 export class ScanDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) cloud_account_id: string;
@@ -63,6 +88,19 @@ export class ScanDto {
   @ApiProperty() orphans_found: number;
   @ApiProperty({ example: 123.45 }) estimated_monthly_waste: number;
   @ApiProperty({ type: [RegionErrorDto] }) region_errors: RegionErrorDto[];
+  @ApiProperty({
+    type: [ServiceStatusDto],
+    description:
+      'Every region and service step: scanned, failed (with the reason) or skipped (no permission)',
+  })
+  service_status: ServiceStatusDto[];
+  @ApiProperty({ type: StatusSummaryDto, description: 'Steps of service_status by outcome' })
+  status_summary: StatusSummaryDto;
+  @ApiProperty({
+    description:
+      'Findings with a cost line no price source knows (cost_unknown): their monthly cost, and so the waste, is a lower bound',
+  })
+  findings_cost_unknown: number;
   @ApiProperty({ nullable: true, type: String }) error_message: string | null;
   @ApiProperty({ description: 'Times a worker started it (more than 1 after a worker died)' })
   attempts: number;
@@ -84,6 +122,13 @@ export class ScanDto {
       orphans_found: s.orphansFound,
       estimated_monthly_waste: s.estimatedMonthlyWaste,
       region_errors: s.regionErrors,
+      service_status: s.serviceStatus ?? [],
+      status_summary: {
+        scanned: (s.serviceStatus ?? []).filter((r) => r.status === 'scanned').length,
+        failed: (s.serviceStatus ?? []).filter((r) => r.status === 'failed').length,
+        skipped: (s.serviceStatus ?? []).filter((r) => r.status === 'skipped').length,
+      },
+      findings_cost_unknown: s.findingsCostUnknown ?? 0,
       error_message: s.errorMessage,
       attempts: s.attempts,
       started_at: s.startedAt?.toISOString() ?? null,
@@ -111,12 +156,24 @@ export class ResourceDto {
   @ApiProperty({ example: 8.0 }) monthly_cost: number;
   @ApiProperty({
     description:
-      'age_days, reason, confidence (low|medium|high|critical), cost_breakdown and per-type details',
+      'age_days, reason, confidence (low|medium|high|critical), cost_breakdown (item, price_key, quantity, unit_price, monthly, price_source override|live|cache|list, priced_at, cost_unknown), cost_unknown and per-type details',
     example: {
       age_days: 120,
       reason: 'Unattached; no I/O for 120 days',
       confidence: 'critical',
-      cost_breakdown: [],
+      cost_breakdown: [
+        {
+          item: 'gp3 storage (GB)',
+          price_key: 'aws.ebs.gp3.gb_month',
+          quantity: 100,
+          unit_price: 0.08,
+          monthly: 8,
+          price_source: 'list',
+          priced_at: null,
+          cost_unknown: false,
+        },
+      ],
+      cost_unknown: false,
     },
   })
   metadata: Record<string, unknown>;
@@ -293,4 +350,25 @@ export class PriceDto {
       updated_at: p.updatedAt.toISOString(),
     };
   }
+}
+
+export class CachedPricesDto {
+  @ApiProperty({ enum: ['aws', 'azure', 'gcp'] }) provider: 'aws' | 'azure' | 'gcp';
+  @ApiProperty({ description: 'Prices fetched within the cache period' }) fresh: number;
+  @ApiProperty({ description: 'Older prices, no longer applied' }) stale: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) oldest_fetched_at: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) newest_fetched_at: string | null;
+}
+
+export class PricingStatsDto {
+  @ApiProperty({ enum: ['aws', 'azure', 'gcp'], isArray: true, description: 'PRICING_LIVE_PROVIDERS' })
+  live_providers: Array<'aws' | 'azure' | 'gcp'>;
+  @ApiProperty({ example: 24 }) cache_hours: number;
+  @ApiProperty() list_prices: number;
+  @ApiProperty({ description: 'Regional overrides and changed list prices' }) overrides: number;
+  @ApiProperty({ type: [CachedPricesDto] }) cached: CachedPricesDto[];
+}
+
+export class PriceRefreshDto {
+  @ApiProperty({ example: 'prices:manual:2026-01-01T10:00:00.000Z' }) job_id: string;
 }

@@ -1,5 +1,6 @@
 import { ChatMessage, Conversation } from './chat.entity.js';
 import { CloudAccount } from './cloud-account.entity.js';
+import { LivePrice } from './live-price.entity.js';
 import { OrphanResource } from './orphan-resource.entity.js';
 import { Price } from './price.entity.js';
 import { RuleOverride } from './rule-override.entity.js';
@@ -11,6 +12,7 @@ export const SCANS_ENTITIES = [
   Scan,
   OrphanResource,
   Price,
+  LivePrice,
   RuleOverride,
   Conversation,
   ChatMessage,

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { PriceSource } from '../pricing/price-book.js';
 import type { Confidence } from '../rules/confidence.js';
 import type { CloudProvider } from './cloud-account.entity.js';
 import { numeric } from './columns.js';
@@ -8,9 +9,16 @@ export const RESOURCE_STATUSES: ResourceStatus[] = ['active', 'ignored', 'marked
 
 export interface CostLine {
   item: string;
+  /** The price list key, e.g. `aws.ebs.gp3.gb_month`. */
+  price_key?: string;
   quantity: number;
-  unit_price: number;
+  /** USD per unit; null when no source knows the price. */
+  unit_price: number | null;
   monthly: number;
+  /** override / live / cache / list; null when the price is unknown. */
+  price_source?: PriceSource | null;
+  priced_at?: string | null;
+  cost_unknown?: boolean;
 }
 
 export interface ResourceMetadata {
@@ -18,6 +26,8 @@ export interface ResourceMetadata {
   reason: string;
   confidence: Confidence;
   cost_breakdown: CostLine[];
+  /** Some cost line could not be priced: `monthly_cost` is then a lower bound, not the whole cost. */
+  cost_unknown?: boolean;
   [detail: string]: unknown;
 }
 

@@ -14,6 +14,29 @@ export interface RegionError {
   message: string;
 }
 
+export type StepStatus = 'scanned' | 'failed' | 'skipped';
+export const STEP_STATUSES: StepStatus[] = ['scanned', 'failed', 'skipped'];
+
+/** How one step ended, as a provider reports it (`running` until it does). */
+export interface StepOutcome {
+  status: StepStatus | 'running';
+  code?: string;
+  reason?: string;
+}
+
+/** One row of a scan's status table: one step (one service's call) in one region. */
+export interface ServiceStatus {
+  region: string;
+  /** The service, e.g. `ec2`, `cloudwatch`, `azure`; `*` for the region as a whole (timeout, crash). */
+  service: string;
+  /** The step, e.g. `ec2:DescribeVolumes`. */
+  step: string;
+  status: StepStatus;
+  resources_examined: number;
+  code?: string;
+  reason?: string;
+}
+
 @Entity('scans')
 export class Scan {
   @PrimaryGeneratedColumn('uuid')
@@ -58,6 +81,14 @@ export class Scan {
 
   @Column({ name: 'region_errors', type: 'jsonb', default: () => "'[]'" })
   regionErrors: RegionError[];
+
+  /** Per region and service: scanned, failed (with the reason) or skipped for lack of permission. */
+  @Column({ name: 'service_status', type: 'jsonb', default: () => "'[]'" })
+  serviceStatus: ServiceStatus[];
+
+  /** Findings with at least one cost line no price source knew (their monthly cost is a lower bound). */
+  @Column({ name: 'findings_cost_unknown', type: 'integer', default: 0 })
+  findingsCostUnknown: number;
 
   @Column({ name: 'error_message', type: 'text', nullable: true })
   errorMessage: string | null;

@@ -13,7 +13,14 @@ import { PricingService } from '../services/pricing.service.js';
 import { ScanRunner } from '../services/scan-runner.js';
 import { ScansEnv } from '../scans.config.js';
 import { ScansService } from '../services/scans.service.js';
-import { SCANS_QUEUE, ScansJob, type RunScanData, type ScheduleTickData } from '../scans.queue.js';
+import {
+  SCANS_QUEUE,
+  ScansJob,
+  type RefreshPricesData,
+  type RunScanData,
+  type ScheduleTickData,
+} from '../scans.queue.js';
+import type { RefreshResult } from '../services/pricing.service.js';
 
 /** Unfinished scans untouched this long whose job is gone are failed (see `reconcileAbandoned`). */
 const ABANDONED_AFTER_MS = 60_000;
@@ -66,6 +73,11 @@ export class ScanProcessor implements OnApplicationBootstrap {
     const created = await this.scans.enqueueDue(new Date(job.data.hour));
     const abandoned = await this.scans.reconcileAbandoned(ABANDONED_AFTER_MS);
     return { created: created.length, abandoned };
+  }
+
+  @OnJob(SCANS_QUEUE, ScansJob.REFRESH_PRICES)
+  refreshPrices(job: Job<RefreshPricesData>): Promise<RefreshResult> {
+    return this.pricing.refresh(job.data);
   }
 
   /** A run job that failed outright, including one that stalled more often than allowed (its worker kept dying). */

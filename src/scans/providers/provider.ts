@@ -1,5 +1,5 @@
 import type { CloudProvider } from '../entities/cloud-account.entity.js';
-import type { RegionError } from '../entities/scan.entity.js';
+import type { RegionError, StepOutcome } from '../entities/scan.entity.js';
 import type { PriceBook } from '../pricing/price-book.js';
 import type { RuleContext } from '../rules/finding.js';
 import { defaultSettings, RULES_BY_TYPE, type EffectiveRules } from '../rules/catalog.js';
@@ -48,6 +48,8 @@ export interface RegionScanContext {
   sightings: SightingsRecorder;
   /** `scanned`: resources examined by this step. */
   step(name: string, scanned?: number): void;
+  /** How a step ended, for the scan's per-region, per-service status table (set by `guardedStep`). */
+  stepStatus?(name: string, outcome: StepOutcome): void;
 }
 
 export interface RegionScanResult {
@@ -97,7 +99,11 @@ export class ProviderCallError extends Error {
   }
 }
 
-/** Runs `fn`; on failure records `{region, step, code, message}` and yields undefined, so the region goes on. */
+/**
+ * Runs `fn`; on failure records `{region, step, code, message}` and yields undefined, so the region goes on. Every
+ * step also lands in the scan's status table: `scanned`, `failed` with the reason, or `skipped` when the provider
+ * refused it for lack of permission (the credentials are fine, this one service is not granted).
+ */
 export async function guardedStep<T>(
   ctx: RegionScanContext,
   tally: StepTally,
@@ -105,21 +111,62 @@ export async function guardedStep<T>(
   fn: () => Promise<T>,
 ): Promise<T | undefined> {
   ctx.step(step);
+  ctx.stepStatus?.(step, { status: 'running' });
   try {
     const result = await fn();
     tally.succeeded += 1;
+    ctx.stepStatus?.(step, { status: 'scanned' });
     return result;
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    tally.errors.push({ region: ctx.region, step, ...describeError(error) });
+    const described = describeError(error);
+    tally.errors.push({ region: ctx.region, step, ...described });
+    ctx.stepStatus?.(step, {
+      status: isPermissionDenied(error) ? 'skipped' : 'failed',
+      code: described.code,
+      reason: described.message,
+    });
     return undefined;
   }
 }
 
 export function describeError(error: unknown): { code?: string; message: string } {
-  const e = error as { name?: string; Code?: string; code?: string; message?: string };
+  const e = error as { name?: string; Code?: string; code?: string | number; message?: string };
   const code = e?.Code ?? (e?.name && e.name !== 'Error' ? e.name : undefined) ?? e?.code;
-  return { code, message: String(e?.message ?? error).slice(0, 500) };
+  return {
+    code: code === undefined ? undefined : String(code),
+    message: String(e?.message ?? error).slice(0, 500),
+  };
+}
+
+/** AWS, Azure and GCP ways of saying "these credentials may not call this". */
+const PERMISSION_CODES = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'AuthorizationFailed',
+  'AuthorizationError',
+  'PERMISSION_DENIED',
+  'Forbidden',
+]);
+
+/** Whether a provider refused a call for lack of permission (as opposed to failing). */
+export function isPermissionDenied(error: unknown): boolean {
+  const e = error as {
+    name?: string;
+    Code?: string;
+    code?: string | number;
+    status?: string | number;
+    statusCode?: number;
+    message?: string;
+    response?: { status?: number; data?: { error?: { status?: string } } };
+  };
+  if (!e || typeof e !== 'object') return false;
+  const codes = [e.Code, e.name, e.code, e.status, e.response?.data?.error?.status].map((c) => String(c));
+  if (codes.some((c) => PERMISSION_CODES.has(c))) return true;
+  // GCP: HTTP 403 whose status is PERMISSION_DENIED (a 403 may also be a quota or a disabled API).
+  const status = Number(e.statusCode ?? e.response?.status ?? (typeof e.code === 'number' ? e.code : NaN));
+  return status === 403 && /PERMISSION_DENIED|permission/i.test(String(e.message));
 }
 
 /** The settings of one rule for this region's scan, or undefined when the owner turned the rule off. */

@@ -3,7 +3,11 @@ import { PriceBook } from '../pricing/price-book.js';
 import { LIST_PRICES } from '../pricing/list-prices.js';
 import {
   classifyActivity,
+  downVpnConnection,
   ebsVolumeCost,
+  idleResource,
+  idleRunningInstance,
+  perTypeCost,
   idleLoadBalancer,
   idleNatGateway,
   orphanedSnapshot,
@@ -12,7 +16,7 @@ import {
   unassociatedAddress,
   unattachedVolume,
 } from './aws-rules.js';
-import type { RuleContext } from './finding.js';
+import { costLine, type RuleContext } from './finding.js';
 import { defaultSettings, RULES_BY_TYPE } from './catalog.js';
 import { confidenceFromAge } from './confidence.js';
 
@@ -175,5 +179,67 @@ describe('other AWS rules', () => {
     expect(idleNatGateway(nat, 1024, c)?.monthlyCost).toBe(32.4);
     expect(idleNatGateway(nat, 2 * 1024 * 1024, c)).toBeNull();
     expect(idleNatGateway(nat, 2 * 1024 * 1024, ctx('nat_gateway', { max_traffic_mb: 5 }))).not.toBeNull();
+  });
+});
+
+describe('idle-by-metric rules', () => {
+  const measure = { resourceType: 'redshift_cluster', threshold: 'max_connections', measure: 'connections' };
+  const candidate = (activity: number | null, created = daysAgo(30)) => ({
+    id: 'rs-1',
+    createdAt: created,
+    activity,
+    costs: [costLine(prices, 'us-east-1', 'aws.redshift.dc2.large.month', 2, 'nodes')],
+  });
+
+  it('reports at or under the threshold, with the window in the reason, and no data as no activity', () => {
+    const f = idleResource(candidate(null), measure, ctx('redshift_cluster'));
+    expect(f).toMatchObject({ resourceType: 'redshift_cluster', monthlyCost: 365 });
+    expect(f?.metadata.reason).toBe('0 connections in the last 7 days (reported at 0 or less)');
+    expect(idleResource(candidate(3), measure, ctx('redshift_cluster'))).toBeNull();
+    expect(
+      idleResource(candidate(3), measure, ctx('redshift_cluster', { max_connections: 5 })),
+    ).not.toBeNull();
+  });
+
+  it('leaves resources younger than min_age_days alone', () => {
+    expect(idleResource(candidate(0, daysAgo(2)), measure, ctx('redshift_cluster'))).toBeNull();
+  });
+
+  it('prices an unknown instance type as cost unknown', () => {
+    const line = perTypeCost(ctx('ec2_idle_instance'), 'ec2', 'z1d.metal', 1, 'instance');
+    expect(line).toMatchObject({
+      price_key: 'aws.ec2.z1d.metal.month',
+      unit_price: null,
+      cost_unknown: true,
+    });
+  });
+
+  it('an idle running instance needs low CPU and low network; no CPU data means no verdict', () => {
+    const instance = {
+      InstanceId: 'i-1',
+      InstanceType: 'm5.large',
+      State: { Name: 'running' },
+      LaunchTime: daysAgo(60),
+    };
+    const rule = ctx('ec2_idle_instance');
+    expect(
+      idleRunningInstance(instance as never, { cpuAverage: 3, networkBytes: 1e6 }, rule)?.monthlyCost,
+    ).toBe(70.08);
+    expect(idleRunningInstance(instance as never, { cpuAverage: 30, networkBytes: 0 }, rule)).toBeNull();
+    expect(idleRunningInstance(instance as never, { cpuAverage: 3, networkBytes: 1e9 }, rule)).toBeNull();
+    expect(idleRunningInstance(instance as never, { cpuAverage: null, networkBytes: 0 }, rule)).toBeNull();
+  });
+
+  it('a VPN connection counts as down only when every tunnel is, for long enough', () => {
+    const vpn = (statuses: string[], days: number) => ({
+      VpnConnectionId: 'vpn-1',
+      State: 'available',
+      VgwTelemetry: statuses.map((Status) => ({ Status, LastStatusChange: daysAgo(days) })),
+    });
+    expect(downVpnConnection(vpn(['DOWN', 'DOWN'], 10) as never, ctx('vpn_connection'))?.monthlyCost).toBe(
+      36.5,
+    );
+    expect(downVpnConnection(vpn(['DOWN', 'UP'], 10) as never, ctx('vpn_connection'))).toBeNull();
+    expect(downVpnConnection(vpn(['DOWN', 'DOWN'], 3) as never, ctx('vpn_connection'))).toBeNull();
   });
 });

@@ -26,6 +26,216 @@ const minAge = (days: number, what: string): RuleParameter => ({
   default: days,
 });
 
+const lookback = (days: number, what: string): RuleParameter => ({
+  name: 'lookback_days',
+  description: `How far back CloudWatch ${what} is read`,
+  type: 'integer',
+  min: 1,
+  max: 455,
+  default: days,
+});
+
+const atMost = (name: string, value: number, description: string): RuleParameter => ({
+  name,
+  description,
+  type: 'number',
+  min: 0,
+  max: 1_000_000_000,
+  default: value,
+});
+
+/** An AWS rule judged on one CloudWatch figure over a window (see `idleResource`). */
+const idleRule = (
+  resourceType: string,
+  title: string,
+  description: string,
+  window: { minAge: number; lookback: number; metric: string },
+  threshold: RuleParameter,
+): RuleDefinition => ({
+  resourceType,
+  provider: 'aws',
+  title,
+  description,
+  parameters: [minAge(window.minAge, 'resources'), lookback(window.lookback, window.metric), threshold],
+});
+
+/** AWS rules added with the full CloudWaste catalogue; thresholds follow Trusted Advisor where it has one. */
+const AWS_MORE_RULES: RuleDefinition[] = [
+  {
+    resourceType: 'ec2_idle_instance',
+    provider: 'aws',
+    title: 'Idle running EC2 instance',
+    description:
+      'Running instances with average CPUUtilization at or under the threshold and little NetworkIn + NetworkOut over the window (Trusted Advisor: 10 % CPU, 5 MB a day, 14 days)',
+    parameters: [
+      minAge(14, 'instances'),
+      lookback(14, 'CPUUtilization, NetworkIn and NetworkOut'),
+      atMost('max_cpu_percent', 10, 'Report at or under this average CPU %'),
+      atMost('max_network_mb_per_day', 5, 'Report at or under this much network I/O a day on average (MB)'),
+    ],
+  },
+  {
+    resourceType: 'classic_load_balancer',
+    provider: 'aws',
+    title: 'Idle Classic Load Balancer',
+    description: 'Classic load balancers with no registered instance InService (DescribeInstanceHealth)',
+    parameters: [minAge(7, 'load balancers')],
+  },
+  {
+    resourceType: 'rds_instance',
+    provider: 'aws',
+    title: 'Stopped RDS instance',
+    description:
+      'RDS instances in the stopped state: storage is billed while stopped, and AWS starts them again after 7 days',
+    parameters: [
+      {
+        name: 'min_stopped_days',
+        description: 'Only report instances first seen stopped at least this many days ago',
+        type: 'integer',
+        min: 0,
+        max: 3650,
+        default: 0,
+      },
+    ],
+  },
+  idleRule(
+    'fsx_file_system',
+    'Idle FSx file system',
+    'FSx file systems with almost no DataReadBytes + DataWriteBytes over the window',
+    { minAge: 7, lookback: 30, metric: 'DataReadBytes and DataWriteBytes' },
+    atMost('max_io_mb', 1, 'Report at or under this much I/O over the window (MB)'),
+  ),
+  idleRule(
+    'neptune_cluster',
+    'Idle Neptune cluster',
+    'Neptune clusters with no DatabaseConnections over the window',
+    { minAge: 7, lookback: 7, metric: 'DatabaseConnections' },
+    atMost('max_connections', 0, 'Report at or under this many connections (sum of the per-minute counts)'),
+  ),
+  idleRule(
+    'docdb_cluster',
+    'Idle DocumentDB cluster',
+    'DocumentDB clusters with no DatabaseConnections over the window',
+    { minAge: 7, lookback: 7, metric: 'DatabaseConnections' },
+    atMost('max_connections', 0, 'Report at or under this many connections (sum of the per-minute counts)'),
+  ),
+  idleRule(
+    'msk_cluster',
+    'Idle MSK cluster',
+    'MSK (Kafka) clusters that took in almost no bytes (BytesInPerSec) over the window',
+    { minAge: 7, lookback: 7, metric: 'BytesInPerSec' },
+    atMost('max_bytes_in_mb', 1, 'Report at or under this many MB in over the window'),
+  ),
+  {
+    resourceType: 'eks_cluster',
+    provider: 'aws',
+    title: 'EKS cluster without nodes',
+    description:
+      'Active EKS clusters with no managed node group and no Fargate profile (the control plane still bills)',
+    parameters: [minAge(7, 'clusters')],
+  },
+  idleRule(
+    'sagemaker_endpoint',
+    'Idle SageMaker endpoint',
+    'In-service SageMaker endpoints with no Invocations over the window',
+    { minAge: 7, lookback: 7, metric: 'Invocations' },
+    atMost('max_invocations', 0, 'Report at or under this many invocations'),
+  ),
+  idleRule(
+    'redshift_cluster',
+    'Idle Redshift cluster',
+    'Available Redshift clusters with no DatabaseConnections over the window (Trusted Advisor: 7 days)',
+    { minAge: 7, lookback: 7, metric: 'DatabaseConnections' },
+    atMost('max_connections', 0, 'Report at or under this many connections'),
+  ),
+  idleRule(
+    'elasticache_cluster',
+    'Idle ElastiCache cluster',
+    'Available ElastiCache clusters with no CurrConnections over the window',
+    { minAge: 7, lookback: 7, metric: 'CurrConnections' },
+    atMost('max_connections', 0, 'Report at or under this many connections'),
+  ),
+  {
+    resourceType: 'vpn_connection',
+    provider: 'aws',
+    title: 'VPN connection down',
+    description: 'Site-to-site VPN connections whose tunnels are all DOWN (VgwTelemetry)',
+    parameters: [
+      {
+        name: 'min_down_days',
+        description: 'Only report connections down for at least this many days (last tunnel status change)',
+        type: 'integer',
+        min: 0,
+        max: 3650,
+        default: 7,
+      },
+    ],
+  },
+  idleRule(
+    'transit_gateway_attachment',
+    'Idle Transit Gateway attachment',
+    'Transit gateway attachments that moved almost no BytesIn + BytesOut over the window',
+    { minAge: 7, lookback: 30, metric: 'BytesIn and BytesOut' },
+    atMost('max_traffic_mb', 1, 'Report at or under this many MB over the window'),
+  ),
+  idleRule(
+    'opensearch_domain',
+    'Idle OpenSearch domain',
+    'OpenSearch domains with no SearchRate and no IndexingRate over the window',
+    { minAge: 7, lookback: 7, metric: 'SearchRate and IndexingRate' },
+    atMost('max_requests', 0, 'Report at or under this many search + indexing requests'),
+  ),
+  idleRule(
+    'global_accelerator',
+    'Global Accelerator without traffic',
+    'Accelerators (listed from us-west-2, their home region) with almost no ProcessedBytesIn + ProcessedBytesOut',
+    { minAge: 7, lookback: 30, metric: 'ProcessedBytesIn and ProcessedBytesOut' },
+    atMost('max_traffic_mb', 1, 'Report at or under this many MB over the window'),
+  ),
+  idleRule(
+    'kinesis_stream',
+    'Idle Kinesis stream',
+    'Active Kinesis data streams with no IncomingRecords over the window',
+    { minAge: 7, lookback: 7, metric: 'IncomingRecords' },
+    atMost('max_records', 0, 'Report at or under this many incoming records'),
+  ),
+  idleRule(
+    'vpc_interface_endpoint',
+    'Unused VPC interface endpoint',
+    'Interface endpoints (PrivateLink) that processed almost no bytes over the window',
+    { minAge: 7, lookback: 30, metric: 'BytesProcessed' },
+    atMost('max_traffic_mb', 1, 'Report at or under this many MB over the window'),
+  ),
+  {
+    resourceType: 's3_bucket',
+    provider: 'aws',
+    title: 'Empty S3 bucket',
+    description: 'Buckets of the region holding no object (ListObjectsV2)',
+    parameters: [minAge(30, 'buckets')],
+  },
+  idleRule(
+    'lambda_function',
+    'Never-invoked Lambda function',
+    'Functions with no Invocations over the window',
+    { minAge: 30, lookback: 90, metric: 'Invocations' },
+    atMost('max_invocations', 0, 'Report at or under this many invocations'),
+  ),
+  idleRule(
+    'dynamodb_table',
+    'Idle provisioned DynamoDB table',
+    'Tables in provisioned mode whose ConsumedReadCapacityUnits + ConsumedWriteCapacityUnits stayed at the threshold or under',
+    { minAge: 7, lookback: 30, metric: 'ConsumedRead/WriteCapacityUnits' },
+    atMost('max_consumed_units', 0, 'Report at or under this many consumed capacity units'),
+  ),
+  idleRule(
+    'ecs_service',
+    'Idle ECS service',
+    'ECS services with running tasks whose average CPUUtilization stayed at the threshold or under',
+    { minAge: 7, lookback: 7, metric: 'CPUUtilization' },
+    atMost('max_cpu_percent', 1, 'Report at or under this average CPU %'),
+  ),
+];
+
 /** Every detection rule, its parameters and their defaults. Users override parameters per rule. */
 export const RULES: RuleDefinition[] = [
   {
@@ -117,6 +327,7 @@ export const RULES: RuleDefinition[] = [
       },
     ],
   },
+  ...AWS_MORE_RULES,
   {
     resourceType: 'azure_managed_disk',
     provider: 'azure',

@@ -6,7 +6,13 @@ import { DataSource, In, Repository, type QueryDeepPartialEntity } from 'typeorm
 import { AccountsService } from './accounts.service.js';
 import type { CloudAccount } from '../entities/cloud-account.entity.js';
 import { OrphanResource } from '../entities/orphan-resource.entity.js';
-import { Scan, UNFINISHED, type RegionError } from '../entities/scan.entity.js';
+import {
+  Scan,
+  UNFINISHED,
+  type RegionError,
+  type ServiceStatus,
+  type StepOutcome,
+} from '../entities/scan.entity.js';
 import { PricingService } from './pricing.service.js';
 import { ProviderRegistry } from '../providers/provider.registry.js';
 import { describeError, type CloudScanner, type RegionScanContext } from '../providers/provider.js';
@@ -67,6 +73,8 @@ export class ScanRunner {
       orphansFound: 0,
       estimatedMonthlyWaste: 0,
       regionErrors: [],
+      serviceStatus: [],
+      findingsCostUnknown: 0,
       errorMessage: null,
       attempts: scan.attempts + 1,
       startedAt: scan.startedAt ?? new Date(),
@@ -78,7 +86,10 @@ export class ScanRunner {
     let scanner: CloudScanner | undefined;
     try {
       const credentials = await this.accounts.credentialsOf(account);
-      const [rules, prices] = await Promise.all([this.rules.effective(scan.ownerId), this.pricing.book()]);
+      const [rules, prices] = await Promise.all([
+        this.rules.effective(scan.ownerId),
+        this.pricing.book(account.provider, account.regions),
+      ]);
       // TypeScript cannot tie `account.provider` to its credentials' type; credentialsOf returned that provider's.
       scanner = await this.providers.get(account.provider).openScanner(credentials as never);
       const findings = await this.scanRegions(scan, account, scanner, { rules, prices }, onProgress);
@@ -106,6 +117,7 @@ export class ScanRunner {
     const errors: RegionError[] = [];
     const findings = new Map<string, Finding>();
     const failedRegions = new Set<string>();
+    const table = new StatusTable();
     let steps = 0;
     let lastWrite = 0;
     let writing: Promise<void> = Promise.resolve();
@@ -117,6 +129,7 @@ export class ScanRunner {
       scan.progress = Math.min(99, Math.floor((steps / (regions.length * STEPS_PER_REGION)) * 100));
       scan.orphansFound = findings.size;
       scan.regionErrors = [...errors];
+      scan.serviceStatus = table.rows();
       writing = writing.then(async () => {
         // Writing progress is also when a cancellation by the owner is noticed.
         const result = await this.scans.update({ id: scan.id, status: 'in_progress' }, this.columns(scan));
@@ -142,9 +155,11 @@ export class ScanRunner {
             now,
             signal,
             sightings: (type, ids) => this.recordSightings(account.id, region, type, ids),
+            stepStatus: (name, outcome) => table.set(region, name, outcome),
             step: (name, scanned) => {
               steps += scanned === undefined ? 1 : 0;
               scan.resourcesScanned += scanned ?? 0;
+              if (scanned !== undefined) table.count(region, name, scanned);
               scan.currentStep = name;
               scan.currentRegion = region;
               report();
@@ -159,15 +174,14 @@ export class ScanRunner {
             if (cancel.signal.aborted) return;
             failedRegions.add(region);
             const timedOut = signal.aborted;
-            errors.push({
-              region,
-              ...(timedOut
-                ? {
-                    code: 'Timeout',
-                    message: `Region not finished within ${this.config.worker.regionTimeoutMs} ms`,
-                  }
-                : describeError(error)),
-            });
+            const failure = timedOut
+              ? {
+                  code: 'Timeout',
+                  message: `Region not finished within ${this.config.worker.regionTimeoutMs} ms`,
+                }
+              : describeError(error);
+            errors.push({ region, ...failure });
+            table.failRegion(region, failure);
           }
           report(true);
         }),
@@ -176,6 +190,7 @@ export class ScanRunner {
     await writing;
     if (cancel.signal.aborted) throw new ScanCancelled('cancelled');
     scan.regionErrors = errors;
+    scan.serviceStatus = table.rows();
     if (regions.length > 0 && failedRegions.size === regions.length)
       throw new Error(`Every region failed: ${errors.map((e) => `${e.region}: ${e.message}`).join('; ')}`);
     return [...findings.values()];
@@ -228,6 +243,7 @@ export class ScanRunner {
         currentStep: 'done',
         currentRegion: null,
         orphansFound: findings.length,
+        findingsCostUnknown: findings.filter((f) => f.metadata.cost_unknown).length,
         estimatedMonthlyWaste: round2(findings.reduce((sum, f) => sum + f.monthlyCost, 0)),
         completedAt: new Date(),
       });
@@ -237,6 +253,17 @@ export class ScanRunner {
       return (result.affected ?? 0) > 0;
     });
     if (!finished) return this.scans.findOneBy({ id: scan.id });
+    await this.pricing
+      .requestMissing(
+        account.provider,
+        scan.id,
+        findings.flatMap((f) =>
+          f.metadata.cost_breakdown.flatMap((line) =>
+            line.cost_unknown && line.price_key ? [{ key: line.price_key, region: f.region }] : [],
+          ),
+        ),
+      )
+      .catch((error: Error) => this.logger.warn({ err: error }, 'Could not queue the missing prices'));
     await this.accounts.touchLastScan(account.id, scan.completedAt as Date);
     onProgress(scan);
     return scan;
@@ -285,11 +312,79 @@ export class ScanRunner {
       orphansFound: scan.orphansFound,
       estimatedMonthlyWaste: scan.estimatedMonthlyWaste,
       regionErrors: scan.regionErrors,
+      serviceStatus: scan.serviceStatus,
+      findingsCostUnknown: scan.findingsCostUnknown,
       errorMessage: scan.errorMessage,
       attempts: scan.attempts,
       startedAt: scan.startedAt,
       completedAt: scan.completedAt,
     };
+  }
+}
+
+/**
+ * The scan's per-region, per-service status table, filled as steps start, count and end. A step still running when
+ * its region stops (timeout, crash) ends `failed`, so an unfinished service never reads as "nothing found".
+ */
+class StatusTable {
+  private readonly byStep = new Map<string, ServiceStatus>();
+  /** Steps begun and not yet ended. */
+  private readonly running = new Set<string>();
+
+  private row(region: string, step: string): ServiceStatus {
+    const id = `${region}\u0000${step}`;
+    let row = this.byStep.get(id);
+    if (!row) {
+      const colon = step.indexOf(':');
+      const service = colon > 0 ? step.slice(0, colon) : step;
+      row = { region, service, step, status: 'scanned', resources_examined: 0 };
+      this.byStep.set(id, row);
+    }
+    return row;
+  }
+
+  set(region: string, step: string, outcome: StepOutcome): void {
+    const row = this.row(region, step);
+    const id = `${region}\u0000${step}`;
+    if (outcome.status === 'running') {
+      this.running.add(id);
+      return;
+    }
+    this.running.delete(id);
+    // A step run several times (one per page or per resource group) keeps its worst outcome.
+    if (row.status !== 'scanned' && outcome.status === 'scanned') return;
+    row.status = outcome.status;
+    if (outcome.code) row.code = outcome.code;
+    if (outcome.reason) row.reason = outcome.reason;
+  }
+
+  count(region: string, step: string, examined: number): void {
+    this.row(region, step).resources_examined += examined;
+  }
+
+  failRegion(region: string, failure: { code?: string; message: string }): void {
+    for (const [id, row] of this.byStep)
+      if (row.region === region && this.running.has(id)) {
+        this.running.delete(id);
+        Object.assign(row, {
+          status: 'failed',
+          code: failure.code,
+          reason: `Not finished: ${failure.message}`,
+        });
+      }
+    this.byStep.set(`${region}\u0000*`, {
+      region,
+      service: '*',
+      step: '*',
+      status: 'failed',
+      resources_examined: 0,
+      ...(failure.code ? { code: failure.code } : {}),
+      reason: failure.message,
+    });
+  }
+
+  rows(): ServiceStatus[] {
+    return [...this.byStep.values()].map((row) => ({ ...row }));
   }
 }
 

@@ -14,6 +14,7 @@ import {
   type LoadBalancerUsage,
 } from '../../rules/aws-rules.js';
 import type { RuleContext } from '../../rules/finding.js';
+import { AwsCatalogue, type MetricQuery } from './aws-catalogue.js';
 import type { Finding } from '../../rules/finding.js';
 import { scansConfig, type ScansConfig } from '../../scans.config.js';
 import {
@@ -76,13 +77,6 @@ async function allPages<P>(
     token = next(page);
   } while (token);
   return pages;
-}
-
-/** One resource's CloudWatch metric. */
-interface MetricQuery {
-  namespace: string;
-  metric: string;
-  dimension: { Name: string; Value: string };
 }
 
 interface MetricPoint {
@@ -150,6 +144,8 @@ export function toProviderError(error: unknown): ProviderCallError {
 
 class AwsScanner implements CloudScanner {
   private readonly clients = new Map<string, RegionClients>();
+  /** The other services' clients, by `region service`, created when a step first needs one. */
+  private readonly more = new Map<string, { destroy(): void }>();
 
   constructor(
     private readonly sdk: AwsSdk,
@@ -179,6 +175,8 @@ class AwsScanner implements CloudScanner {
       cloudwatch.destroy();
     }
     this.clients.clear();
+    for (const client of this.more.values()) client.destroy();
+    this.more.clear();
   }
 
   async scanRegion(ctx: RegionScanContext): Promise<RegionScanResult> {
@@ -329,7 +327,44 @@ class AwsScanner implements CloudScanner {
         );
       });
     }
+    await new AwsCatalogue({
+      ctx,
+      tally,
+      limit,
+      add,
+      ec2,
+      cloudwatch,
+      clientConfig: this.provider.clientConfig(this.credentials, ctx.region),
+      client: <T extends { destroy(): void }>(name: string, make: () => T): T => {
+        const key = `${ctx.region} ${name}`;
+        let client = this.more.get(key) as T | undefined;
+        if (!client) this.more.set(key, (client = make()));
+        return client;
+      },
+      totals: (groups, days, stat = 'Sum') => this.metricTotals(cloudwatch, ctx, limit, groups, days, stat),
+    }).scan();
     return { findings, ...tally };
+  }
+
+  /** Per group of metrics, the total of their datapoints over `days` (one period), or null without any. */
+  private async metricTotals(
+    cloudwatch: CloudWatchClient,
+    ctx: RegionScanContext,
+    limit: LimitFunction,
+    groups: MetricQuery[][],
+    days: number,
+    stat: 'Sum' | 'Average',
+  ): Promise<Array<number | null>> {
+    const series = await this.metricSums(cloudwatch, ctx, limit, groups.flat(), {
+      days,
+      period: days * DAY_S,
+      stat,
+    });
+    let next = 0;
+    return groups.map((group) => {
+      const points = series.slice(next, (next += group.length)).flat();
+      return points.length === 0 ? null : points.reduce((sum, p) => sum + p.sum, 0);
+    });
   }
 
   /** For each volume, the most recent day with read or write operations within the lookback window, or null. */
@@ -349,7 +384,7 @@ class AwsScanner implements CloudScanner {
         metrics.map((metric) => ({
           namespace: 'AWS/EBS',
           metric,
-          dimension: { Name: 'VolumeId', Value: volume.VolumeId as string },
+          dimensions: [{ Name: 'VolumeId', Value: volume.VolumeId as string }],
         })),
       ),
       { days: rule.settings.params.activity_lookback_days, period: DAY_S },
@@ -380,7 +415,7 @@ class AwsScanner implements CloudScanner {
         metrics.map((metric) => ({
           namespace: 'AWS/NATGateway',
           metric,
-          dimension: { Name: 'NatGatewayId', Value: nat.NatGatewayId as string },
+          dimensions: [{ Name: 'NatGatewayId', Value: nat.NatGatewayId as string }],
         })),
       ),
       { days, period: days * DAY_S },
@@ -403,7 +438,7 @@ class AwsScanner implements CloudScanner {
     ctx: RegionScanContext,
     limit: LimitFunction,
     queries: MetricQuery[],
-    window: { days: number; period: number },
+    window: { days: number; period: number; stat?: 'Sum' | 'Average' },
   ): Promise<MetricPoint[][]> {
     const { GetMetricDataCommand } = this.sdk.cloudwatch;
     const series: MetricPoint[][] = queries.map(() => []);
@@ -421,9 +456,9 @@ class AwsScanner implements CloudScanner {
           const MetricDataQueries = queries.slice(first, first + batchSize).map((q, i) => ({
             Id: `m${first + i}`,
             MetricStat: {
-              Metric: { Namespace: q.namespace, MetricName: q.metric, Dimensions: [q.dimension] },
+              Metric: { Namespace: q.namespace, MetricName: q.metric, Dimensions: q.dimensions },
               Period: window.period,
-              Stat: 'Sum',
+              Stat: window.stat ?? 'Sum',
             },
             ReturnData: true,
           }));
