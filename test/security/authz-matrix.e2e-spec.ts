@@ -129,6 +129,12 @@ const OWNED: Record<string, OwnedCase> = {
 const SHARED: Record<string, string> = {
   'get /api/v1/auth/verify-email/{token}': 'public: the token is the credential',
   'get /api/v1/cloudcasting/layers/{channel}/{step}.tif': 'forecast layers are the same for every user',
+  'get /api/v1/cloudcasting/tiles/{set}/{channel}/{step}/{z}/{x}/{y}.png':
+    'forecast tiles are the same for every user',
+  'get /api/v1/cloudcasting/tiles/{set}/{channel}/{step}/tilejson.json':
+    'forecast layers are the same for every user',
+  'get /api/v1/cloudcasting/tiles/{set}/{channel}/{step}/statistics':
+    'forecast layers are the same for every user',
   'get /api/v1/species/observations/{id}': 'public curated OBIS records',
   'post /api/v1/observations/{id}/validate': 'researchers and admins validate any sighting (roles checked)',
   'get /api/v1/detection-rules/{resourceType}': 'a rule type; each user sees their own settings of it',
