@@ -3,7 +3,7 @@ import { AppProcess, startApp } from '../helpers/app-process.js';
 import { closeDb, sql, truncateAll } from '../helpers/db.js';
 import { flushRedis } from '../helpers/redis.js';
 import { signedIn } from '../helpers/users.js';
-import { costsByName, scanThroughApi, seenIdleSince } from './fakes/clouds.js';
+import { byName, costsByName, scanThroughApi, seenIdleSince } from './fakes/clouds.js';
 import { DocumentFake, loadRoutes } from './fakes/document-fake.js';
 import { testTls } from './fakes/test-ca.js';
 import { daysAgo } from './world.js';
@@ -158,11 +158,11 @@ describe('Azure over the wire', () => {
       'vm-stopped': 70.08, // stopped, not deallocated: Standard_D2s_v3 compute
     });
     expect(scan.estimated_monthly_waste).toBeCloseTo(719.41, 2);
-    const byName = Object.fromEntries(resources.map((r) => [r.resource_id.split('/').at(-1), r]));
-    expect(byName['vm-idle']).toMatchObject({ resource_type: 'azure_idle_vm', region: 'westeurope' });
-    expect(byName['vm-idle'].metadata.reason).toContain('1.5%');
-    expect(byName['db-idle'].metadata).toMatchObject({ connections: 0, confidence: 'high' });
-    expect(byName['disk-ne'].region).toBe('northeurope');
+    const found = byName(resources);
+    expect(found['vm-idle']).toMatchObject({ resource_type: 'azure_idle_vm', region: 'westeurope' });
+    expect(found['vm-idle'].metadata.reason).toContain('1.5%');
+    expect(found['db-idle'].metadata).toMatchObject({ connections: 0, confidence: 'high' });
+    expect(found['disk-ne'].region).toBe('northeurope');
 
     // The databases of the North Europe server are refused: that step fails there and nowhere else.
     expect(scan.region_errors).toEqual([

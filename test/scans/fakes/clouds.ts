@@ -6,6 +6,7 @@ const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 export interface ScannedResource {
   resource_id: string;
+  resource_name: string | null;
   resource_type: string;
   region: string;
   monthly_cost: number;
@@ -46,10 +47,14 @@ export async function scanThroughApi(
   return { scan, resources: res.body.items as ScannedResource[] };
 }
 
-/** The name (last path segment) and monthly cost of each resource, sorted by name. */
+/** The name of each resource and its monthly cost, sorted by name. */
 export const costsByName = (resources: ScannedResource[]) =>
   Object.fromEntries(
     resources
-      .map((r) => [r.resource_id.split('/').at(-1) as string, r.monthly_cost] as const)
+      .map((r) => [r.resource_name ?? r.resource_id, r.monthly_cost] as const)
       .sort(([a], [b]) => a.localeCompare(b)),
   );
+
+/** Resources by name. */
+export const byName = (resources: ScannedResource[]) =>
+  Object.fromEntries(resources.map((r) => [r.resource_name ?? r.resource_id, r]));

@@ -56,9 +56,15 @@ const regionOfScope = (scope: string) =>
 /** A zone (`europe-west1-b`) or a region (`europe-west1`) as a region. */
 const regionOfLocation = (location: string | undefined) => (location ? regionOfZone(location) : '');
 
-/** Global resources stored in multi-regions (`us`, `eu`) or regions belong to each region they cover. */
-const storedIn = (locations: string[] | undefined, region: string) =>
-  (locations ?? []).some((l) => region === l.toLowerCase() || region.startsWith(`${l.toLowerCase()}-`));
+/** The region-name prefix each multi-region covers (`eu` holds `europe-west1`...). */
+const MULTI_REGIONS: Record<string, string> = { us: 'us-', eu: 'europe-', asia: 'asia-' };
+
+/** Global resources stored in multi-regions (`us`, `eu`, `asia`) or regions belong to each region they cover. */
+export const storedIn = (locations: string[] | undefined, region: string) =>
+  (locations ?? []).some((location) => {
+    const l = location.toLowerCase();
+    return region === l || (!!MULTI_REGIONS[l] && region.startsWith(MULTI_REGIONS[l]));
+  });
 
 /**
  * Compute Engine, Cloud SQL, GKE, Cloud Storage and Cloud Monitoring through their REST APIs (see GoogleApis).
