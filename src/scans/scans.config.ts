@@ -133,7 +133,8 @@ export const scansConfig = defineConfig('scans', ScansEnv, (env) => ({
   azure: { endpoint: env.AZURE_ENDPOINT_URL, authorityHost: env.AZURE_AUTHORITY_HOST },
   gcp: { apiEndpoint: env.GCP_API_ENDPOINT, tokenUrl: env.GCP_TOKEN_URL },
   m365: { graphUrl: env.M365_GRAPH_URL, authorityHost: env.M365_AUTHORITY_HOST },
-  rest: { maxAttempts: env.CLOUD_API_MAX_ATTEMPTS },
+  /** Options of every Azure, GCP and Graph REST call. */
+  rest: { maxAttempts: env.CLOUD_API_MAX_ATTEMPTS, timeoutMs: env.SCAN_REQUEST_TIMEOUT_MS },
   worker: {
     regionConcurrency: env.SCAN_REGION_CONCURRENCY,
     requestConcurrency: env.SCAN_REQUEST_CONCURRENCY,

@@ -1,22 +1,23 @@
 import request from 'supertest';
-import { AppProcess, startApp } from '../helpers/app-process.js';
-import { closeDb, sql, truncateAll } from '../helpers/db.js';
-import { flushRedis } from '../helpers/redis.js';
-import { signedIn } from '../helpers/users.js';
-import { byName, costsByName, scanThroughApi, seenIdleSince } from './fakes/clouds.js';
-import { DocumentFake, loadRoutes } from './fakes/document-fake.js';
-import { testTls } from './fakes/test-ca.js';
+import { closeDb } from '../helpers/db.js';
+import {
+  byName,
+  costsByName,
+  createAccount,
+  scanThroughApi,
+  seenIdleSince,
+  startCloudWorld,
+  validate,
+  type CloudWorld,
+} from './fakes/clouds.js';
 import { daysAgo } from './world.js';
-
 const TENANT = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 const CLIENT = '12345678-1234-4234-8234-123456789abc';
 const SECRET = 'fake-azure-secret-1';
 const SUBSCRIPTION = '11111111-2222-4333-8444-555555555555';
 const RG = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-prod/providers`;
 
-let app: AppProcess;
-let arm: DocumentFake;
-let user: { token: string };
+let world: CloudWorld;
 let accountId: string;
 const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 
@@ -28,78 +29,45 @@ const account = (secret = SECRET) => ({
 });
 
 beforeAll(async () => {
-  await truncateAll();
-  await flushRedis();
-  const tls = await testTls();
   // One HTTPS server plays both login.microsoftonline.com and management.azure.com, with a certificate of a test
   // CA the app trusts through NODE_EXTRA_CA_CERTS: the client talks TLS as it would to Azure.
-  arm = new DocumentFake({
-    paging: 'arm',
-    tls,
-    grant: {
-      kind: 'microsoft',
-      tenantId: TENANT,
-      clientId: CLIENT,
-      clientSecret: SECRET,
-      scope: 'https://management.azure.com/.default',
+  world = await startCloudWorld(
+    {
+      fixture: 'azure-arm.json',
+      paging: 'arm',
+      tls: true,
+      grant: {
+        kind: 'microsoft',
+        tenantId: TENANT,
+        clientId: CLIENT,
+        clientSecret: SECRET,
+        scope: 'https://management.azure.com/.default',
+      },
+      errors: {
+        unauthorized: { error: { code: 'AuthenticationFailed', message: 'Authentication failed.' } },
+        notFound: { error: { code: 'ResourceNotFound', message: 'The resource was not found.' } },
+      },
     },
-    routes: await loadRoutes(new URL('./fixtures/azure-arm.json', import.meta.url)),
-    errors: {
-      unauthorized: { error: { code: 'AuthenticationFailed', message: 'Authentication failed.' } },
-      notFound: { error: { code: 'ResourceNotFound', message: 'The resource was not found.' } },
-    },
-  });
-  await arm.start();
-  app = await startApp({
-    AZURE_ENDPOINT_URL: arm.url,
-    AZURE_AUTHORITY_HOST: arm.url,
-    NODE_EXTRA_CA_CERTS: tls.caFile,
-  });
-  user = await signedIn(app.url);
+    (url) => ({ AZURE_ENDPOINT_URL: url, AZURE_AUTHORITY_HOST: url }),
+  );
 });
 afterAll(async () => {
-  await app?.stop();
-  await arm?.stop();
+  await world?.stop();
   await closeDb();
 });
 
 describe('Azure over the wire', () => {
   it('creates the account, encrypted, and validates it with a token and the subscription', async () => {
-    const res = await request(app.url)
-      .post('/api/v1/accounts')
-      .set(as(user.token))
-      .send(account())
-      .expect(201);
-    accountId = res.body.id;
-    expect(res.body).toMatchObject({ provider: 'azure', account_identifier: SUBSCRIPTION });
-    const [row] = await sql<{ row: string }>(
-      `SELECT row_to_json(a)::text AS row FROM cloud_accounts a WHERE id = $1`,
-      [accountId],
-    );
-    expect(row.row).not.toContain(SECRET);
-
-    const ok = await request(app.url)
-      .post(`/api/v1/accounts/${accountId}/validate`)
-      .set(as(user.token))
-      .expect(200);
-    expect(ok.body).toEqual({
+    const { app, token } = world;
+    accountId = await createAccount(app.url, token, account(), SECRET);
+    expect(await validate(app.url, token, accountId, 200)).toEqual({
       valid: true,
       identity: `${CLIENT}@${TENANT}`,
       account_identifier: SUBSCRIPTION,
     });
-
-    const wrong = await request(app.url)
-      .post('/api/v1/accounts')
-      .set(as(user.token))
-      .send(account('not-the-secret'))
-      .expect(201);
-    const refused = await request(app.url)
-      .post(`/api/v1/accounts/${wrong.body.id}/validate`)
-      .set(as(user.token))
-      .expect(422);
-    expect(refused.body.code).toBe('PROVIDER_REJECTED_CREDENTIALS');
-    expect(refused.body.message).toContain('invalid_client');
-    await request(app.url).delete(`/api/v1/accounts/${wrong.body.id}`).set(as(user.token)).expect(204);
+    const wrong = await createAccount(app.url, token, account('not-the-secret'), 'not-the-secret');
+    expect((await validate(app.url, token, wrong, 422)).message).toContain('invalid_client');
+    await request(app.url).delete(`/api/v1/accounts/${wrong}`).set(as(token)).expect(204);
   });
 
   it('scans every Azure type through ARM and Azure Monitor, with list-price costs and a failed step recorded', async () => {
@@ -133,13 +101,13 @@ describe('Azure over the wire', () => {
       daysAgo(10),
     );
     // The detection-rules API: empty load balancers reported from the first sighting.
-    await request(app.url)
+    await request(world.app.url)
       .put('/api/v1/detection-rules/azure_load_balancer')
-      .set(as(user.token))
+      .set(as(world.token))
       .send({ parameters: { min_age_days: 0 } })
       .expect(200);
 
-    const { scan, resources } = await scanThroughApi(app.url, user.token, accountId);
+    const { scan, resources } = await scanThroughApi(world.app.url, world.token, accountId);
     expect(scan.status).toBe('completed');
     expect(costsByName(resources)).toEqual({
       'agw-empty': 323.39, // WAF_v2 fixed part
@@ -169,9 +137,9 @@ describe('Azure over the wire', () => {
       expect.objectContaining({ region: 'northeurope', step: 'sqlDatabases', code: 'AuthorizationFailed' }),
     ]);
     // Pages of two followed through nextLink; the throttled first disks page retried after its Retry-After.
-    expect(arm.calls(/Microsoft\.Compute\/disks$/).map((c) => c.status)).toEqual([429, 200, 200, 200]);
-    expect(arm.calls(/Microsoft\.Compute\/disks$/)[2].query.$skiptoken).toBe('2');
+    expect(world.fake.calls(/Microsoft\.Compute\/disks$/).map((c) => c.status)).toEqual([429, 200, 200, 200]);
+    expect(world.fake.calls(/Microsoft\.Compute\/disks$/)[2].query.$skiptoken).toBe('2');
     // One token for the whole scan.
-    expect(arm.calls(/oauth2\/v2.0\/token$/).length).toBeLessThanOrEqual(3);
+    expect(world.fake.calls(/oauth2\/v2.0\/token$/).length).toBeLessThanOrEqual(3);
   });
 });

@@ -1,21 +1,21 @@
 import { generateKeyPairSync } from 'node:crypto';
-import request from 'supertest';
-import { AppProcess, startApp } from '../helpers/app-process.js';
-import { closeDb, truncateAll } from '../helpers/db.js';
-import { flushRedis } from '../helpers/redis.js';
-import { signedIn } from '../helpers/users.js';
-import { byName, costsByName, scanThroughApi, seenIdleSince } from './fakes/clouds.js';
-import { DocumentFake, loadRoutes } from './fakes/document-fake.js';
+import { closeDb } from '../helpers/db.js';
+import {
+  byName,
+  costsByName,
+  createAccount,
+  scanThroughApi,
+  seenIdleSince,
+  startCloudWorld,
+  validate,
+  type CloudWorld,
+} from './fakes/clouds.js';
 import { daysAgo } from './world.js';
-
 const PROJECT = 'acme-prod';
 const EMAIL = 'scanner@acme-prod.iam.gserviceaccount.com';
 
-let app: AppProcess;
-let google: DocumentFake;
-let user: { token: string };
+let world: CloudWorld;
 let accountId: string;
-const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
@@ -35,69 +35,57 @@ const account = (privateKey = keys.privateKey, name = 'GCP production') => ({
 });
 
 beforeAll(async () => {
-  await truncateAll();
-  await flushRedis();
   // One server for oauth2.googleapis.com and every *.googleapis.com API the scan reads (their paths do not overlap).
-  google = new DocumentFake({
-    paging: 'google',
-    grant: {
-      kind: 'google',
-      clientEmail: EMAIL,
-      publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }) as string,
-    },
-    routes: await loadRoutes(new URL('./fixtures/gcp-rest.json', import.meta.url)),
-    errors: {
-      unauthorized: {
-        error: {
-          code: 401,
-          message: 'Request had invalid authentication credentials.',
-          status: 'UNAUTHENTICATED',
-        },
+  world = await startCloudWorld(
+    {
+      fixture: 'gcp-rest.json',
+      paging: 'google',
+      grant: {
+        kind: 'google',
+        clientEmail: EMAIL,
+        publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }) as string,
       },
-      notFound: { error: { code: 404, message: 'The resource was not found', status: 'NOT_FOUND' } },
+      errors: {
+        unauthorized: {
+          error: {
+            code: 401,
+            message: 'Request had invalid authentication credentials.',
+            status: 'UNAUTHENTICATED',
+          },
+        },
+        notFound: { error: { code: 404, message: 'The resource was not found', status: 'NOT_FOUND' } },
+      },
     },
-  });
-  await google.start();
-  app = await startApp({ GCP_API_ENDPOINT: google.url, GCP_TOKEN_URL: `${google.url}/token` });
-  user = await signedIn(app.url);
+    (url) => ({ GCP_API_ENDPOINT: url, GCP_TOKEN_URL: `${url}/token` }),
+  );
 });
 afterAll(async () => {
-  await app?.stop();
-  await google?.stop();
+  await world?.stop();
   await closeDb();
 });
 
 describe('GCP over the wire', () => {
   it('creates the account and validates it with a signed service-account JWT', async () => {
-    const res = await request(app.url)
-      .post('/api/v1/accounts')
-      .set(as(user.token))
-      .send(account())
-      .expect(201);
-    accountId = res.body.id;
-    expect(res.body).toMatchObject({ provider: 'gcp', account_identifier: PROJECT });
-    const ok = await request(app.url)
-      .post(`/api/v1/accounts/${accountId}/validate`)
-      .set(as(user.token))
-      .expect(200);
-    expect(ok.body).toEqual({ valid: true, identity: EMAIL, account_identifier: PROJECT });
-
+    const { app, token } = world;
+    accountId = await createAccount(app.url, token, account(), 'PRIVATE KEY');
+    expect(await validate(app.url, token, accountId, 200)).toEqual({
+      valid: true,
+      identity: EMAIL,
+      account_identifier: PROJECT,
+    });
     // A key the service account does not have: the token endpoint refuses the JWT's signature.
-    const wrong = await request(app.url)
-      .post('/api/v1/accounts')
-      .set(as(user.token))
-      .send(account(other.privateKey, 'GCP wrong key'))
-      .expect(201);
-    const refused = await request(app.url)
-      .post(`/api/v1/accounts/${wrong.body.id}/validate`)
-      .set(as(user.token))
-      .expect(422);
-    expect(refused.body.message).toContain('invalid_grant');
+    const wrong = await createAccount(
+      app.url,
+      token,
+      account(other.privateKey, 'GCP wrong key'),
+      'PRIVATE KEY',
+    );
+    expect((await validate(app.url, token, wrong, 422)).message).toContain('invalid_grant');
   });
 
   it('scans every GCP type through Compute, Cloud SQL, GKE, Storage and Cloud Monitoring', async () => {
     await seenIdleSince(accountId, 'us-central1', 'gcp_cloudsql_stopped', ['sql-stopped'], daysAgo(10));
-    const { scan, resources } = await scanThroughApi(app.url, user.token, accountId);
+    const { scan, resources } = await scanThroughApi(world.app.url, world.token, accountId);
     expect(scan.status).toBe('completed');
     expect(costsByName(resources)).toEqual({
       'bucket-cold': 1, // 100 GB NEARLINE, no request in 30 days
@@ -131,8 +119,8 @@ describe('GCP over the wire', () => {
       ['us-central1', 'vpnTunnels', 'PERMISSION_DENIED'],
     ]);
     // Aggregated lists page by scope through nextPageToken; the throttled first page was retried.
-    expect(google.calls(/aggregated\/disks$/).map((c) => c.status)).toEqual([429, 200, 200, 200]);
-    expect(google.calls(/aggregated\/disks$/)[2].query.pageToken).toBe('1');
-    expect(google.calls(/timeSeries$/).length).toBeGreaterThanOrEqual(11);
+    expect(world.fake.calls(/aggregated\/disks$/).map((c) => c.status)).toEqual([429, 200, 200, 200]);
+    expect(world.fake.calls(/aggregated\/disks$/)[2].query.pageToken).toBe('1');
+    expect(world.fake.calls(/timeSeries$/).length).toBeGreaterThanOrEqual(11);
   });
 });

@@ -1,20 +1,20 @@
-import { clientCredentialsToken, JsonClient } from '../rest/json-client.js';
+import {
+  JsonClient,
+  microsoftApi,
+  type AppRegistration,
+  type JsonClientOptions,
+} from '../rest/json-client.js';
 import type { ArmList, MetricsResponse } from './arm-types.js';
 
 const MANAGEMENT_SCOPE = 'https://management.azure.com/.default';
 const DAY_MS = 86_400_000;
 
-export interface ArmClientOptions {
+export interface ArmClientOptions extends JsonClientOptions {
   endpoint: string;
   authorityHost: string;
-  timeoutMs: number;
-  maxAttempts: number;
 }
 
-export interface ArmCredentials {
-  tenant_id: string;
-  client_id: string;
-  client_secret: string;
+export interface ArmCredentials extends AppRegistration {
   subscription_id: string;
 }
 
@@ -27,15 +27,7 @@ export class ArmClient {
   readonly subscription: string;
 
   constructor(credentials: ArmCredentials, options: ArmClientOptions) {
-    const login = new JsonClient(options.authorityHost, options);
-    const token = clientCredentialsToken(
-      login,
-      credentials.tenant_id,
-      credentials.client_id,
-      credentials.client_secret,
-      MANAGEMENT_SCOPE,
-    );
-    this.http = new JsonClient(options.endpoint, { ...options, token: token.get });
+    this.http = microsoftApi(options.endpoint, options.authorityHost, credentials, MANAGEMENT_SCOPE, options);
     this.subscription = `/subscriptions/${credentials.subscription_id}`;
   }
 

@@ -21,7 +21,6 @@ import { scansConfig, type ScansConfig } from '../../scans.config.js';
 import {
   guardedStep,
   ruleContext,
-  ProviderCallError,
   type AzureCredentials,
   type CloudProviderAdapter,
   type CloudScanner,
@@ -30,7 +29,7 @@ import {
   type RegionScanResult,
   type StepTally,
 } from '../provider.js';
-import { RestError } from '../rest/json-client.js';
+import { providerCallError } from '../rest/provider-call-error.js';
 import { ArmClient } from './arm.client.js';
 import type {
   ApplicationGateway,
@@ -79,8 +78,7 @@ export class AzureProvider implements CloudProviderAdapter<'azure'> {
     return new ArmClient(credentials, {
       endpoint: this.config.azure.endpoint ?? DEFAULT_ENDPOINT,
       authorityHost: this.config.azure.authorityHost ?? DEFAULT_AUTHORITY,
-      timeoutMs: this.config.worker.requestTimeoutMs,
-      maxAttempts: this.config.rest.maxAttempts,
+      ...this.config.rest,
     });
   }
 
@@ -104,22 +102,6 @@ export class AzureProvider implements CloudProviderAdapter<'azure'> {
   async openScanner(credentials: AzureCredentials): Promise<CloudScanner> {
     return new AzureScanner(this.client(credentials), this.config.worker.requestConcurrency);
   }
-}
-
-/** 400 from a token endpoint (`invalid_client`, `unauthorized_client`), 401 and 403: the credentials are at fault. */
-export function providerCallError(cloud: string, error: unknown): ProviderCallError {
-  const e = error as { name?: string; statusCode?: number; message?: string };
-  if (error instanceof RestError && [400, 401, 403].includes(error.statusCode))
-    return new ProviderCallError(
-      `${cloud} rejected the credentials: ${e.message}`,
-      'rejected_credentials',
-      e.name,
-    );
-  return new ProviderCallError(
-    `${cloud} did not answer: ${e.message ?? String(error)}`,
-    'unreachable',
-    e.name,
-  );
 }
 
 class AzureScanner implements CloudScanner {

@@ -19,7 +19,7 @@ import {
 } from '../../rules/gcp-rules.js';
 import { summarise } from '../../rules/metric-summary.js';
 import { scansConfig, type ScansConfig } from '../../scans.config.js';
-import { providerCallError } from '../azure/azure.provider.js';
+import { providerCallError } from '../rest/provider-call-error.js';
 import {
   guardedStep,
   ruleContext,
@@ -84,8 +84,7 @@ export class GcpProvider implements CloudProviderAdapter<'gcp'> {
       {
         apiEndpoint: this.config.gcp.apiEndpoint,
         tokenUrl: this.config.gcp.tokenUrl,
-        timeoutMs: this.config.worker.requestTimeoutMs,
-        maxAttempts: this.config.rest.maxAttempts,
+        ...this.config.rest,
       },
     );
   }

@@ -1,15 +1,11 @@
-import { clientCredentialsToken, JsonClient } from '../rest/json-client.js';
+import { JsonClient, microsoftApi, type JsonClientOptions } from '../rest/json-client.js';
 import type { M365Credentials } from './graph-types.js';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
-export interface GraphClientOptions {
+export interface GraphClientOptions extends JsonClientOptions {
   graphUrl: string;
   authorityHost: string;
-  timeoutMs: number;
-  maxAttempts: number;
-  /** Longest `Retry-After` honoured as given (Graph asks for seconds to minutes when throttling). */
-  maxRetryAfterMs?: number;
 }
 
 interface GraphPage<T> {
@@ -25,15 +21,7 @@ export class GraphClient {
   private readonly http: JsonClient;
 
   constructor(credentials: M365Credentials, options: GraphClientOptions) {
-    const login = new JsonClient(options.authorityHost, options);
-    const token = clientCredentialsToken(
-      login,
-      credentials.tenant_id,
-      credentials.client_id,
-      credentials.client_secret,
-      GRAPH_SCOPE,
-    );
-    this.http = new JsonClient(options.graphUrl, { ...options, token: token.get });
+    this.http = microsoftApi(options.graphUrl, options.authorityHost, credentials, GRAPH_SCOPE, options);
   }
 
   get<T>(path: string, query?: Record<string, string>, signal?: AbortSignal): Promise<T> {

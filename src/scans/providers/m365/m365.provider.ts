@@ -10,7 +10,7 @@ import {
   wastedLicences,
 } from '../../rules/m365-rules.js';
 import { scansConfig, type ScansConfig } from '../../scans.config.js';
-import { providerCallError } from '../azure/azure.provider.js';
+import { providerCallError } from '../rest/provider-call-error.js';
 import {
   guardedStep,
   ruleContext,
@@ -53,8 +53,7 @@ export class M365Provider implements CloudProviderAdapter<'m365'> {
     return new GraphClient(credentials, {
       graphUrl: this.config.m365.graphUrl,
       authorityHost: this.config.m365.authorityHost,
-      timeoutMs: this.config.worker.requestTimeoutMs,
-      maxAttempts: this.config.rest.maxAttempts,
+      ...this.config.rest,
     });
   }
 

@@ -144,19 +144,36 @@ export class TokenSource {
   };
 }
 
-/** Microsoft identity platform, client-credentials grant (`{authority}/{tenant}/oauth2/v2.0/token`). */
-export function clientCredentialsToken(
-  http: JsonClient,
-  tenantId: string,
-  clientId: string,
-  clientSecret: string,
+/** An Entra ID application: what the client-credentials grant needs. */
+export interface AppRegistration {
+  tenant_id: string;
+  client_id: string;
+  client_secret: string;
+}
+
+/**
+ * A client of a Microsoft API (Resource Manager, Graph) with an app-only token for `scope`, from the identity
+ * platform's client-credentials grant (`{authorityHost}/{tenant}/oauth2/v2.0/token`).
+ */
+export function microsoftApi(
+  apiBase: string,
+  authorityHost: string,
+  app: AppRegistration,
   scope: string,
-): TokenSource {
-  return new TokenSource(() =>
-    http.request('POST', http.url(`/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`), {
-      form: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope },
+  options: JsonClientOptions,
+): JsonClient {
+  const login = new JsonClient(authorityHost, options);
+  const token = new TokenSource(() =>
+    login.request('POST', login.url(`/${encodeURIComponent(app.tenant_id)}/oauth2/v2.0/token`), {
+      form: {
+        grant_type: 'client_credentials',
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        scope,
+      },
     }),
   );
+  return new JsonClient(apiBase, { ...options, token: token.get });
 }
 
 const base64url = (data: string | Buffer) => Buffer.from(data).toString('base64url');
