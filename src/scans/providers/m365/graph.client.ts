@@ -28,10 +28,15 @@ export class GraphClient {
     return this.http.get<T>(`/v1.0${path}`, query, signal);
   }
 
-  /** Every item of a collection, page after page. */
-  async all<T>(path: string, query: Record<string, string> = {}, signal?: AbortSignal): Promise<T[]> {
+  /** Every item of a collection, page after page; `beta` for what v1.0 lacks (site recycle bins). */
+  async all<T>(
+    path: string,
+    query: Record<string, string> = {},
+    signal?: AbortSignal,
+    version: 'v1.0' | 'beta' = 'v1.0',
+  ): Promise<T[]> {
     const items: T[] = [];
-    let url: string | undefined = this.http.url(`/v1.0${path}`, query);
+    let url: string | undefined = this.http.url(`/${version}${path}`, query);
     while (url) {
       const page: GraphPage<T> = await this.http.get<GraphPage<T>>(url, undefined, signal);
       items.push(...(page.value ?? []));

@@ -212,7 +212,8 @@ class M365Scanner implements CloudScanner {
         const bins = await Promise.all(
           sites.map((site) =>
             this.limit(() =>
-              this.graph.all<RecycleBinItem>(`/sites/${site.id}/recycleBin/items`, {}, signal),
+              // Site recycle bins exist only in Graph beta.
+              this.graph.all<RecycleBinItem>(`/sites/${site.id}/recycleBin/items`, {}, signal, 'beta'),
             ),
           ),
         );
