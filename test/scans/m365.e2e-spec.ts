@@ -112,4 +112,28 @@ describe('Microsoft 365 over the wire', () => {
     expect(world.fake.calls(/\/users$/).map((c) => c.status)).toEqual([429, 200, 200, 200]);
     expect(world.fake.calls(/i-deck\/versions$/)).toHaveLength(3);
   });
+
+  it('without Entra ID P1 (sign-in activity refused) still reports the licences of disabled users', async () => {
+    // Graph's answer to `signInActivity` in a tenant without P1: the scan reads the users again without it.
+    world.fake.options.routes.unshift({
+      path: '/v1.0/users',
+      query: {
+        $select:
+          'id,displayName,userPrincipalName,accountEnabled,createdDateTime,assignedLicenses,signInActivity',
+      },
+      status: 403,
+      body: {
+        error: {
+          code: 'Authentication_RequestFromNonPremiumTenantOrB2CTenant',
+          message: "Neither tenant is B2C or tenant doesn't have premium license",
+        },
+      },
+    });
+    const { scan, resources } = await scanThroughApi(world.app.url, world.token, accountId);
+    expect(scan.status).toBe('completed');
+    expect(scan.region_errors).toEqual([]);
+    const licences = resources.filter((r) => r.resource_type === 'm365_license');
+    expect(licences.map((r) => r.resource_name)).toEqual(['dana@contoso.com']);
+    expect(licences[0].metadata).toMatchObject({ sign_in_activity_known: false, last_sign_in: null });
+  });
 });

@@ -9,7 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
  * method, path and a subset of the query, then answers the document. What the documents cannot express is the
  * protocol itself, implemented once for every route: the bearer token (issued by the OAuth token endpoint the
  * fake also serves), paging in the service's own style (ARM `nextLink`, Graph `@odata.nextLink`, Google
- * `nextPageToken`) and throttling (429 with `Retry-After`).
+ * `nextPageToken`), Graph's `$select` and throttling (429 with `Retry-After`).
  *
  * Documents may hold templates, expanded when loaded so recorded dates stay relative to the test's now:
  * `{{daysAgo N}}` (an ISO time), `{{daily N field value}}` (Azure Monitor data points, one a day) and
@@ -96,6 +96,19 @@ export async function loadRoutes(file: string | URL): Promise<RouteDocument[]> {
   return expand(JSON.parse(await readFile(file, 'utf8'))) as RouteDocument[];
 }
 
+/** OData `$select`: a collection's items keep only the properties asked for, as Graph answers. */
+function selected(body: unknown, select: string | undefined): unknown {
+  const doc = body as { value?: unknown } | undefined;
+  if (!select || !Array.isArray(doc?.value)) return body;
+  const keep = new Set(select.split(','));
+  return {
+    ...doc,
+    value: doc.value.map((item: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(item).filter(([k]) => keep.has(k) || k.startsWith('@odata'))),
+    ),
+  };
+}
+
 const PAGE_PARAM: Record<PagingStyle, string> = {
   arm: '$skiptoken',
   odata: '$skiptoken',
@@ -166,7 +179,8 @@ export class DocumentFake {
           'retry-after': route.throttle.retryAfter,
         },
       );
-    send(route.status ?? 200, route.paging ? this.page(route, url) : route.body);
+    const answer = route.paging ? this.page(route, url) : route.body;
+    send(route.status ?? 200, this.options.paging === 'odata' ? selected(answer, query.$select) : answer);
   }
 
   /** One page of a route's document, with the link or token to the next in the service's style. */
