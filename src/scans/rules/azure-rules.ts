@@ -188,16 +188,22 @@ function idleSince(firstSeenIdle: Date, ctx: RuleContext): number | null {
   return days < ctx.settings.params.min_age_days ? null : days;
 }
 
-const emptyPool = (pool: {
+interface BackendPool {
   properties?: {
     backendIPConfigurations?: unknown[];
     loadBalancerBackendAddresses?: unknown[];
     backendAddresses?: unknown[];
   };
-}) =>
+}
+
+const emptyPool = (pool: BackendPool) =>
   !pool.properties?.backendIPConfigurations?.length &&
   !pool.properties?.loadBalancerBackendAddresses?.length &&
   !pool.properties?.backendAddresses?.length;
+
+/** A load balancer or application gateway with nothing behind it: no pool, or only empty pools. */
+export const hasNoBackend = (resource: LoadBalancer | ApplicationGateway) =>
+  (resource.properties.backendAddressPools ?? []).every(emptyPool);
 
 /** A Standard load balancer with no backend pool, or only empty pools (Basic load balancers are free). */
 export function emptyAzureLoadBalancer(
@@ -207,7 +213,7 @@ export function emptyAzureLoadBalancer(
 ): Finding | null {
   if (lb.sku?.name !== 'Standard') return null;
   const pools = lb.properties.backendAddressPools ?? [];
-  if (!pools.every(emptyPool)) return null;
+  if (!hasNoBackend(lb)) return null;
   const days = idleSince(firstSeenIdle, ctx);
   if (days === null) return null;
   return finding({
@@ -233,7 +239,7 @@ export function emptyAzureApplicationGateway(
   ctx: RuleContext,
 ): Finding | null {
   const pools = gateway.properties.backendAddressPools ?? [];
-  if (!pools.every(emptyPool)) return null;
+  if (!hasNoBackend(gateway)) return null;
   const days = idleSince(firstSeenIdle, ctx);
   if (days === null) return null;
   const tier = gateway.properties.sku?.tier ?? gateway.properties.sku?.name ?? 'Standard_v2';

@@ -5,6 +5,7 @@ import {
   emptyAzureAppServicePlan,
   emptyAzureApplicationGateway,
   emptyAzureLoadBalancer,
+  hasNoBackend,
   idleAzureSqlDatabase,
   idleAzureVm,
   oldAzureSnapshot,
@@ -214,13 +215,7 @@ class AzureScanner implements CloudScanner {
     if (lbRule)
       await guardedStep(ctx, tally, 'loadBalancers', async () => {
         const lbs = await local<LoadBalancer>('loadBalancers');
-        const idle = lbs.filter((lb) =>
-          (lb.properties.backendAddressPools ?? []).every(
-            (p) =>
-              !p.properties?.backendIPConfigurations?.length &&
-              !p.properties?.loadBalancerBackendAddresses?.length,
-          ),
-        );
+        const idle = lbs.filter(hasNoBackend);
         await sighted('azure_load_balancer', lbRule, idle, emptyAzureLoadBalancer);
       });
 
@@ -228,11 +223,7 @@ class AzureScanner implements CloudScanner {
     if (gatewayRule)
       await guardedStep(ctx, tally, 'applicationGateways', async () => {
         const gateways = await local<ApplicationGateway>('applicationGateways');
-        const idle = gateways.filter((g) =>
-          (g.properties.backendAddressPools ?? []).every(
-            (p) => !p.properties?.backendAddresses?.length && !p.properties?.backendIPConfigurations?.length,
-          ),
-        );
+        const idle = gateways.filter(hasNoBackend);
         await sighted('azure_application_gateway', gatewayRule, idle, emptyAzureApplicationGateway);
       });
 
