@@ -1,4 +1,5 @@
 import type { CloudProvider } from './entities/cloud-account.entity.js';
+import './providers/m365/graph-types.js';
 import type { CredentialsOf, GcpServiceAccount } from './providers/provider.js';
 import { ScansError, ScansErrorCode } from './scans.errors.js';
 
@@ -36,6 +37,11 @@ const FIELDS: Record<CloudProvider, FieldCheck[]> = {
       (v) => serviceAccount(v) !== undefined,
       'a service-account key (JSON text or object)',
     ],
+  ],
+  m365: [
+    ['tenant_id', (v) => typeof v === 'string' && UUID.test(v), 'the directory (tenant) id, a UUID'],
+    ['client_id', (v) => typeof v === 'string' && UUID.test(v), 'the application (client) id, a UUID'],
+    ['client_secret', (v) => typeof v === 'string' && v.length >= 8 && v.length <= 512, 'the client secret'],
   ],
 };
 
@@ -105,9 +111,10 @@ export function credentialsHint<P extends CloudProvider>(provider: P, credential
       const aws = credentials as CredentialsOf['aws'];
       return `access key ${mask(aws.access_key_id, 4, 4)}, secret ****${aws.secret_access_key.slice(-2)}`;
     }
-    case 'azure': {
-      const azure = credentials as CredentialsOf['azure'];
-      return `client ${mask(azure.client_id, 4, 4)}, secret ****${azure.client_secret.slice(-2)}`;
+    case 'azure':
+    case 'm365': {
+      const app = credentials as CredentialsOf['azure' | 'm365'];
+      return `client ${mask(app.client_id, 4, 4)}, secret ****${app.client_secret.slice(-2)}`;
     }
     case 'gcp': {
       const gcp = credentials as CredentialsOf['gcp'];
@@ -125,6 +132,7 @@ export function identifierFromCredentials<P extends CloudProvider>(
 ) {
   if (provider === 'azure') return (credentials as CredentialsOf['azure']).subscription_id;
   if (provider === 'gcp') return (credentials as CredentialsOf['gcp']).project_id;
+  if (provider === 'm365') return (credentials as CredentialsOf['m365']).tenant_id;
   return undefined;
 }
 
@@ -132,6 +140,8 @@ const REGION_PATTERNS: Record<CloudProvider, RegExp> = {
   aws: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/,
   azure: /^[a-z][a-z0-9]{2,30}$/,
   gcp: /^[a-z]+-[a-z]+\d$/,
+  // Microsoft 365 is tenant-wide.
+  m365: /^global$/,
 };
 
 export function regionProblems(provider: CloudProvider, regions: string[]): string[] {

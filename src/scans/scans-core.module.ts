@@ -7,6 +7,7 @@ import { LivePrices } from './pricing/live-prices.js';
 import { AwsProvider } from './providers/aws/aws.provider.js';
 import { AzureProvider } from './providers/azure/azure.provider.js';
 import { GcpProvider } from './providers/gcp/gcp.provider.js';
+import { M365Provider } from './providers/m365/m365.provider.js';
 import { ProviderRegistry } from './providers/provider.registry.js';
 import { scansConfig, type ScansConfig } from './scans.config.js';
 import { SCANS_QUEUE, ScansQueue } from './scans.queue.js';
@@ -43,6 +44,7 @@ import { ScansService } from './services/scans.service.js';
     AwsProvider,
     AzureProvider,
     GcpProvider,
+    M365Provider,
     ProviderRegistry,
     ScansQueue,
     AccountsService,

@@ -53,9 +53,27 @@ export class ScansEnv {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   AZURE_AUTHORITY_HOST?: string;
 
+  /** Replaces `https://{compute,sqladmin,container,storage,monitoring}.googleapis.com` (paths do not overlap). */
   @IsOptional()
-  @IsString()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   GCP_API_ENDPOINT?: string;
+
+  /** Where service-account JWTs are exchanged for access tokens. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  GCP_TOKEN_URL: string = 'https://oauth2.googleapis.com/token';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  M365_GRAPH_URL: string = 'https://graph.microsoft.com';
+
+  /** The Microsoft identity platform (`{host}/{tenant}/oauth2/v2.0/token`) for Microsoft 365 accounts. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  M365_AUTHORITY_HOST: string = 'https://login.microsoftonline.com';
+
+  /** Attempts per Azure, GCP or Graph REST call; 429 and 503 are retried after the server's Retry-After. */
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  CLOUD_API_MAX_ATTEMPTS: number = 5;
 
   @IsInt()
   @Min(1)
@@ -174,7 +192,10 @@ export const scansConfig = defineConfig('scans', ScansEnv, (env) => ({
   },
   aws: { endpoint: env.AWS_ENDPOINT_URL, maxAttempts: env.AWS_MAX_ATTEMPTS },
   azure: { endpoint: env.AZURE_ENDPOINT_URL, authorityHost: env.AZURE_AUTHORITY_HOST },
-  gcp: { apiEndpoint: env.GCP_API_ENDPOINT },
+  gcp: { apiEndpoint: env.GCP_API_ENDPOINT, tokenUrl: env.GCP_TOKEN_URL },
+  m365: { graphUrl: env.M365_GRAPH_URL, authorityHost: env.M365_AUTHORITY_HOST },
+  /** Options of every Azure, GCP and Graph REST call. */
+  rest: { maxAttempts: env.CLOUD_API_MAX_ATTEMPTS, timeoutMs: env.SCAN_REQUEST_TIMEOUT_MS },
   worker: {
     regionConcurrency: env.SCAN_REGION_CONCURRENCY,
     requestConcurrency: env.SCAN_REQUEST_CONCURRENCY,

@@ -69,7 +69,8 @@ export class CreateAccountDto {
 
   @ApiPropertyOptional({
     example: '123456789012',
-    description: 'AWS account id; Azure subscription and GCP project come from the credentials when omitted',
+    description:
+      'AWS account id; Azure subscription, GCP project and Microsoft 365 tenant come from the credentials when omitted',
   })
   @IsOptional()
   @IsString()
@@ -96,7 +97,7 @@ export class CreateAccountDto {
 
   @ApiProperty({
     description:
-      'aws: {access_key_id, secret_access_key}; azure: {tenant_id, client_id, client_secret, subscription_id}; gcp: {project_id, service_account_json}',
+      'aws: {access_key_id, secret_access_key}; azure: {tenant_id, client_id, client_secret, subscription_id}; gcp: {project_id, service_account_json}; m365: {tenant_id, client_id, client_secret} (regions: ["global"])',
     example: {
       access_key_id: 'AKIAIOSFODNN7EXAMPLE',
       secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',

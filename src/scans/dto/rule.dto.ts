@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsObject, IsOptional } from 'class-validator';
 import type { EffectiveRule } from '../services/rules.service.js';
+import { CLOUD_PROVIDERS } from '../entities/cloud-account.entity.js';
 
 export class RuleParameterDto {
   @ApiProperty({ example: 'min_age_days' }) name: string;
@@ -14,7 +15,7 @@ export class RuleParameterDto {
 
 export class RuleDto {
   @ApiProperty({ example: 'ebs_volume' }) resource_type: string;
-  @ApiProperty({ enum: ['aws', 'azure', 'gcp'] }) provider: string;
+  @ApiProperty({ enum: CLOUD_PROVIDERS }) provider: string;
   @ApiProperty() title: string;
   @ApiProperty() description: string;
   @ApiProperty() enabled: boolean;

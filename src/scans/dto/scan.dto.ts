@@ -13,6 +13,7 @@ import {
   Min,
 } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination/pagination.js';
+import { CLOUD_PROVIDERS } from '../entities/cloud-account.entity.js';
 import {
   OrphanResource,
   RESOURCE_STATUSES,
@@ -148,7 +149,7 @@ export class ResourceDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) scan_id: string;
   @ApiProperty({ format: 'uuid' }) cloud_account_id: string;
-  @ApiProperty({ enum: ['aws', 'azure', 'gcp'] }) provider: string;
+  @ApiProperty({ enum: CLOUD_PROVIDERS }) provider: string;
   @ApiProperty({ example: 'ebs_volume' }) resource_type: string;
   @ApiProperty({ example: 'vol-0abc' }) resource_id: string;
   @ApiProperty({ nullable: true, type: String }) resource_name: string | null;

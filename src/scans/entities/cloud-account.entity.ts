@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-export type CloudProvider = 'aws' | 'azure' | 'gcp';
-export const CLOUD_PROVIDERS: CloudProvider[] = ['aws', 'azure', 'gcp'];
+export type CloudProvider = 'aws' | 'azure' | 'gcp' | 'm365';
+export const CLOUD_PROVIDERS: CloudProvider[] = ['aws', 'azure', 'gcp', 'm365'];
 export type ScheduleFrequency = 'daily' | 'weekly' | 'monthly';
 
 @Entity('cloud_accounts')
@@ -19,7 +19,7 @@ export class CloudAccount {
   @Column({ type: 'text' })
   name: string;
 
-  /** AWS account id, Azure subscription id or GCP project id. */
+  /** AWS account id, Azure subscription id, GCP project id or Microsoft 365 tenant id. */
   @Column({ name: 'account_identifier', type: 'text' })
   accountIdentifier: string;
 

@@ -1,3 +1,5 @@
+import { CLOUD_LIST_PRICES } from './list-prices-clouds.js';
+
 /** List prices (USD) the cost estimates start from; admins override them per region. Seeded by the migration. */
 export const LIST_PRICES: Array<{ key: string; usd: number; unit: string; description: string }> = [
   { key: 'aws.ebs.gp3.gb_month', usd: 0.08, unit: 'GB-month', description: 'EBS gp3 storage' },
@@ -323,4 +325,5 @@ export const LIST_PRICES: Array<{ key: string; usd: number; unit: string; descri
     unit: 'month',
     description: 'GCP static external IP address not in use',
   },
+  ...CLOUD_LIST_PRICES,
 ];

@@ -1,5 +1,4 @@
-import type { Disk, Snapshot, VirtualMachine } from '@azure/arm-compute';
-import type { PublicIPAddress } from '@azure/arm-network';
+import type { Disk, PublicIpAddress, Snapshot, VirtualMachine } from '../providers/azure/arm-types.js';
 import { LIST_PRICES } from '../pricing/list-prices.js';
 import { PriceBook } from '../pricing/price-book.js';
 import type { RuleContext } from './finding.js';
@@ -28,21 +27,21 @@ const ctx = (type: string, region: string): RuleContext => ({
   settings: defaultSettings(RULES_BY_TYPE.get(type)!),
 });
 
-// Objects shaped as @azure/arm-compute and @azure/arm-network return them (deserialised, flattened properties).
+// Objects shaped as Azure Resource Manager returns them over REST (JSON, `properties` not flattened).
 const SUB = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-prod/providers';
-const disk = (name: string, over: Partial<Disk> = {}): Disk =>
-  ({
-    id: `${SUB}/Microsoft.Compute/disks/${name}`,
-    name,
-    type: 'Microsoft.Compute/disks',
-    location: 'westeurope',
-    sku: { name: 'Premium_LRS', tier: 'Premium' },
-    diskSizeGB: 128,
-    diskState: 'Unattached',
-    timeCreated: daysAgo(40),
-    provisioningState: 'Succeeded',
-    ...over,
-  }) as Disk;
+const disk = (
+  name: string,
+  over: Partial<Disk['properties']> = {},
+  top: Partial<Omit<Disk, 'properties'>> = {},
+): Disk => ({
+  id: `${SUB}/Microsoft.Compute/disks/${name}`,
+  name,
+  type: 'Microsoft.Compute/disks',
+  location: 'westeurope',
+  sku: { name: 'Premium_LRS', tier: 'Premium' },
+  ...top,
+  properties: { diskSizeGB: 128, diskState: 'Unattached', timeCreated: daysAgo(40).toISOString(), ...over },
+});
 
 describe('Azure rules', () => {
   const c = (type: string) => ctx(type, 'westeurope');
@@ -50,78 +49,86 @@ describe('Azure rules', () => {
   it('reports unattached managed disks priced by SKU', () => {
     expect(unattachedAzureDisk(disk('data-1'), c('azure_managed_disk'))?.monthlyCost).toBe(22.4);
     expect(
-      unattachedAzureDisk(disk('data-2', { sku: { name: 'Standard_LRS' } }), c('azure_managed_disk'))
+      unattachedAzureDisk(disk('data-2', {}, { sku: { name: 'Standard_LRS' } }), c('azure_managed_disk'))
         ?.monthlyCost,
     ).toBe(6.14);
     expect(
       unattachedAzureDisk(
-        disk('os', { diskState: 'Attached', managedBy: `${SUB}/Microsoft.Compute/virtualMachines/vm1` }),
+        disk('os', { diskState: 'Attached' }, { managedBy: `${SUB}/Microsoft.Compute/virtualMachines/vm1` }),
         c('azure_managed_disk'),
       ),
     ).toBeNull();
-    expect(unattachedAzureDisk(disk('new', { timeCreated: daysAgo(2) }), c('azure_managed_disk'))).toBeNull();
+    expect(
+      unattachedAzureDisk(disk('new', { timeCreated: daysAgo(2).toISOString() }), c('azure_managed_disk')),
+    ).toBeNull();
   });
 
   it('reports static public IPs attached to nothing', () => {
-    const ip: PublicIPAddress = {
+    const ip: PublicIpAddress = {
       id: `${SUB}/Microsoft.Network/publicIPAddresses/pip-old`,
       name: 'pip-old',
       location: 'westeurope',
       sku: { name: 'Standard' },
-      publicIPAllocationMethod: 'Static',
-      ipAddress: '20.1.2.3',
+      properties: { publicIPAllocationMethod: 'Static', ipAddress: '20.1.2.3' },
     };
     expect(unassociatedAzureIp(ip, daysAgo(5), c('azure_public_ip'))?.monthlyCost).toBe(3);
-    expect(
-      unassociatedAzureIp({ ...ip, ipConfiguration: { id: 'nic' } }, daysAgo(5), c('azure_public_ip')),
-    ).toBeNull();
+    const used = { ...ip, properties: { ...ip.properties, ipConfiguration: { id: 'nic' } } };
+    expect(unassociatedAzureIp(used, daysAgo(5), c('azure_public_ip'))).toBeNull();
     expect(unassociatedAzureIp(ip, daysAgo(1), c('azure_public_ip'))).toBeNull();
   });
 
   it('reports old snapshots and says when their disk is gone', () => {
-    const snapshot = {
+    const snapshot: Snapshot = {
       id: `${SUB}/Microsoft.Compute/snapshots/snap-1`,
       name: 'snap-1',
       location: 'westeurope',
-      timeCreated: daysAgo(120),
-      diskSizeGB: 100,
-      incremental: false,
-      creationData: { createOption: 'Copy', sourceResourceId: `${SUB}/Microsoft.Compute/disks/GONE` },
-    } as Snapshot;
-    const found = oldAzureSnapshot(snapshot, [disk('data-1').id as string], c('azure_snapshot'));
+      properties: {
+        timeCreated: daysAgo(120).toISOString(),
+        diskSizeGB: 100,
+        incremental: false,
+        creationData: { createOption: 'Copy', sourceResourceId: `${SUB}/Microsoft.Compute/disks/GONE` },
+      },
+    };
+    const found = oldAzureSnapshot(snapshot, [disk('data-1').id], c('azure_snapshot'));
     expect(found).toMatchObject({ monthlyCost: 5, metadata: { source_gone: true, confidence: 'critical' } });
-    expect(
-      oldAzureSnapshot({ ...snapshot, timeCreated: daysAgo(30) } as Snapshot, [], c('azure_snapshot')),
-    ).toBeNull();
+    const young = {
+      ...snapshot,
+      properties: { ...snapshot.properties, timeCreated: daysAgo(30).toISOString() },
+    };
+    expect(oldAzureSnapshot(young, [], c('azure_snapshot'))).toBeNull();
   });
 
   it('reports VMs deallocated for long, costed by their disks', () => {
     const vmId = `${SUB}/Microsoft.Compute/virtualMachines/vm-old`;
-    const vm = {
+    const vm: VirtualMachine = {
       id: vmId,
       name: 'vm-old',
       location: 'westeurope',
-      hardwareProfile: { vmSize: 'Standard_D2s_v3' },
-      instanceView: {
-        statuses: [
-          {
-            code: 'ProvisioningState/succeeded',
-            level: 'Info',
-            displayStatus: 'Provisioning succeeded',
-            time: daysAgo(50),
-          },
-          { code: 'PowerState/deallocated', level: 'Info', displayStatus: 'VM deallocated' },
-        ],
+      properties: {
+        hardwareProfile: { vmSize: 'Standard_D2s_v3' },
+        instanceView: {
+          statuses: [
+            {
+              code: 'ProvisioningState/succeeded',
+              displayStatus: 'Provisioning succeeded',
+              time: daysAgo(50).toISOString(),
+            },
+            { code: 'PowerState/deallocated', displayStatus: 'VM deallocated' },
+          ],
+        },
       },
-    } as VirtualMachine;
-    const disks = [disk('os', { diskState: 'Reserved', managedBy: vmId.toUpperCase() }), disk('other')];
+    };
+    const disks = [disk('os', { diskState: 'Reserved' }, { managedBy: vmId.toUpperCase() }), disk('other')];
     expect(deallocatedAzureVm(vm, disks, c('azure_vm'))?.monthlyCost).toBe(22.4);
-    const running = { ...vm, instanceView: { statuses: [{ code: 'PowerState/running' }] } } as VirtualMachine;
+    const running: VirtualMachine = {
+      ...vm,
+      properties: { instanceView: { statuses: [{ code: 'PowerState/running' }] } },
+    };
     expect(deallocatedAzureVm(running, disks, c('azure_vm'))).toBeNull();
   });
 });
 
-// Objects shaped as @google-cloud/compute returns them (protobuf JSON: int64 as strings, URLs for references).
+// Objects shaped as the Compute Engine REST API returns them (JSON: int64 as strings, URLs for references).
 const GCP = 'https://www.googleapis.com/compute/v1/projects/acme-prod';
 describe('GCP rules', () => {
   const c = (type: string) => ctx(type, 'us-central1');

@@ -1,4 +1,7 @@
 import type { CloudProvider } from '../entities/cloud-account.entity.js';
+import { AZURE_RULES } from './catalog-azure.js';
+import { GCP_RULES } from './catalog-gcp.js';
+import { M365_RULES } from './catalog-m365.js';
 
 export interface RuleParameter {
   name: string;
@@ -403,6 +406,9 @@ export const RULES: RuleDefinition[] = [
       },
     ],
   },
+  ...AZURE_RULES,
+  ...GCP_RULES,
+  ...M365_RULES,
 ];
 
 export const RULES_BY_TYPE = new Map(RULES.map((rule) => [rule.resourceType, rule]));

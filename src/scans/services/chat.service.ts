@@ -7,6 +7,7 @@ import { ResourcesService } from './resources.service.js';
 import { scansConfig, type ScansConfig } from '../scans.config.js';
 import { ScansError, ScansErrorCode } from '../scans.errors.js';
 import { AnthropicClient, type Reply } from '../assistant/anthropic.client.js';
+import { detectableTypes, typeWithTitle } from '../rules/catalog-summary.js';
 
 const HISTORY_TURNS = 20;
 const GROUNDING_RESOURCES = 25;
@@ -118,9 +119,12 @@ export class ChatService {
       'resources found by their scans. Answer from the scan results below; say when they do not cover a question.',
       'Never invent resources or prices. Suggest concrete, safe clean-up steps (snapshots before deleting volumes).',
       '',
+      'Resource types the scans detect:',
+      ...detectableTypes(),
+      '',
       `Latest scans: ${stats.total_resources} resources, $${stats.monthly_waste.toFixed(2)}/month ` +
         `($${stats.annual_waste.toFixed(2)}/year) of waste.`,
-      `By type: ${stats.by_type.map((t) => `${t.resource_type} ${t.count} ($${t.monthly_cost})`).join(', ') || 'none'}.`,
+      `By type: ${stats.by_type.map((t) => `${typeWithTitle(String(t.resource_type))} ${t.count} ($${t.monthly_cost})`).join(', ') || 'none'}.`,
       `Costliest resources:`,
       ...(lines.length ? lines : ['(no scan results yet)']),
     ].join('\n');

@@ -1,19 +1,27 @@
-import type { ComputeManagementClient, Disk, Snapshot, VirtualMachine } from '@azure/arm-compute';
-import type { NetworkManagementClient, PublicIPAddress } from '@azure/arm-network';
-import type { ClientSecretCredential } from '@azure/identity';
 import { Inject, Injectable } from '@nestjs/common';
+import pLimit from 'p-limit';
 import {
   deallocatedAzureVm,
+  emptyAzureAppServicePlan,
+  emptyAzureApplicationGateway,
+  emptyAzureLoadBalancer,
+  hasNoBackend,
+  idleAzureSqlDatabase,
+  idleAzureVm,
   oldAzureSnapshot,
+  powerState,
+  stoppedNotDeallocatedAzureVm,
   unassociatedAzureIp,
   unattachedAzureDisk,
+  unusedAzureNatGateway,
+  unusedAzureStorageAccount,
 } from '../../rules/azure-rules.js';
-import type { Finding } from '../../rules/finding.js';
+import type { Finding, RuleContext } from '../../rules/finding.js';
+import { summarise } from '../../rules/metric-summary.js';
 import { scansConfig, type ScansConfig } from '../../scans.config.js';
 import {
   guardedStep,
   ruleContext,
-  ProviderCallError,
   type AzureCredentials,
   type CloudProviderAdapter,
   type CloudScanner,
@@ -22,39 +30,44 @@ import {
   type RegionScanResult,
   type StepTally,
 } from '../provider.js';
+import { providerCallError } from '../rest/provider-call-error.js';
+import { ArmClient } from './arm.client.js';
+import type {
+  ApplicationGateway,
+  AppServicePlan,
+  ArmResource,
+  Disk,
+  LoadBalancer,
+  NatGateway,
+  PublicIpAddress,
+  Snapshot,
+  SqlDatabase,
+  SqlServer,
+  StorageAccount,
+  VirtualMachine,
+} from './arm-types.js';
 
-const MANAGEMENT_SCOPE = 'https://management.azure.com/.default';
+/** The subscription-wide lists a scan reads, by step name: resource type, api-version, extra query. */
+const LISTS = {
+  disks: ['Microsoft.Compute/disks', '2023-04-02'],
+  snapshots: ['Microsoft.Compute/snapshots', '2023-04-02'],
+  virtualMachines: ['Microsoft.Compute/virtualMachines', '2024-03-01', { statusOnly: 'true' }],
+  publicIPAddresses: ['Microsoft.Network/publicIPAddresses', '2023-09-01'],
+  loadBalancers: ['Microsoft.Network/loadBalancers', '2023-09-01'],
+  applicationGateways: ['Microsoft.Network/applicationGateways', '2023-09-01'],
+  natGateways: ['Microsoft.Network/natGateways', '2023-09-01'],
+  sqlServers: ['Microsoft.Sql/servers', '2021-11-01'],
+  storageAccounts: ['Microsoft.Storage/storageAccounts', '2023-01-01'],
+  serverfarms: ['Microsoft.Web/serverfarms', '2022-09-01'],
+} as const satisfies Record<string, readonly [string, string, Record<string, string>?]>;
+type ListName = keyof typeof LISTS;
 
-/** The Azure SDKs, loaded on first use (about 100 MB of memory). */
-interface AzureSdk {
-  compute: typeof import('@azure/arm-compute');
-  network: typeof import('@azure/arm-network');
-  identity: typeof import('@azure/identity');
-}
-let sdkLoading: Promise<AzureSdk> | undefined;
-const loadSdk = (): Promise<AzureSdk> =>
-  (sdkLoading ??= Promise.all([
-    import('@azure/arm-compute'),
-    import('@azure/arm-network'),
-    import('@azure/identity'),
-  ]).then(([compute, network, identity]) => ({ compute, network, identity })));
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
-
-interface Inventory {
-  disks: Disk[];
-  snapshots: Snapshot[];
-  vms: VirtualMachine[];
-  ips: PublicIPAddress[];
-}
+const DEFAULT_ENDPOINT = 'https://management.azure.com';
+const DEFAULT_AUTHORITY = 'https://login.microsoftonline.com';
 
 /**
- * Azure Resource Manager through @azure/arm-compute and @azure/arm-network. Listing is per subscription, so the
- * inventory is read once per scan and each region takes its own locations from it.
+ * Azure Resource Manager through its REST API (see ArmClient). Lists are per subscription, read once per scan and
+ * shared by the regions, each taking its own locations; metrics are read per resource, only for candidates.
  */
 @Injectable()
 export class AzureProvider implements CloudProviderAdapter<'azure'> {
@@ -62,120 +75,208 @@ export class AzureProvider implements CloudProviderAdapter<'azure'> {
 
   constructor(@Inject(scansConfig.KEY) private readonly config: ScansConfig) {}
 
-  credential(sdk: AzureSdk, credentials: AzureCredentials): ClientSecretCredential {
-    return new sdk.identity.ClientSecretCredential(
-      credentials.tenant_id,
-      credentials.client_id,
-      credentials.client_secret,
-      {
-        authorityHost: this.config.azure.authorityHost,
-      },
-    );
-  }
-
-  clients(sdk: AzureSdk, credentials: AzureCredentials) {
-    const credential = this.credential(sdk, credentials);
-    const endpoint = this.config.azure.endpoint;
-    const options = endpoint ? { endpoint } : {};
-    return {
-      compute: new sdk.compute.ComputeManagementClient(credential, credentials.subscription_id, options),
-      network: new sdk.network.NetworkManagementClient(credential, credentials.subscription_id, options),
-    };
+  client(credentials: AzureCredentials): ArmClient {
+    return new ArmClient(credentials, {
+      endpoint: this.config.azure.endpoint ?? DEFAULT_ENDPOINT,
+      authorityHost: this.config.azure.authorityHost ?? DEFAULT_AUTHORITY,
+      ...this.config.rest,
+    });
   }
 
   async verifyIdentity(credentials: AzureCredentials, signal?: AbortSignal): Promise<Identity> {
-    const sdk = await loadSdk();
+    const arm = this.client(credentials);
     try {
-      await this.credential(sdk, credentials).getToken(MANAGEMENT_SCOPE, { abortSignal: signal });
-      const { compute } = this.clients(sdk, credentials);
-      // One page of disks: proves the principal can read the subscription.
-      await compute.disks.list({ abortSignal: signal }).byPage().next();
+      const subscription = await arm.get<{ subscriptionId: string; state?: string }>(
+        arm.subscription,
+        '2022-12-01',
+        signal,
+      );
       return {
         identity: `${credentials.client_id}@${credentials.tenant_id}`,
-        accountIdentifier: credentials.subscription_id,
+        accountIdentifier: subscription.subscriptionId,
       };
     } catch (error) {
-      const e = error as { name?: string; statusCode?: number; message?: string };
-      if (e.name === 'AuthenticationError' || e.statusCode === 401 || e.statusCode === 403)
-        throw new ProviderCallError(
-          `Azure rejected the credentials: ${e.message}`,
-          'rejected_credentials',
-          e.name,
-        );
-      throw new ProviderCallError(
-        `Azure did not answer: ${e.message ?? String(error)}`,
-        'unreachable',
-        e.name,
-      );
+      throw providerCallError('Azure', error);
     }
   }
 
   async openScanner(credentials: AzureCredentials): Promise<CloudScanner> {
-    return new AzureScanner(this.clients(await loadSdk(), credentials));
+    return new AzureScanner(this.client(credentials), this.config.worker.requestConcurrency);
   }
 }
 
 class AzureScanner implements CloudScanner {
-  private inventory?: Promise<Inventory>;
+  private lists = new Map<string, Promise<unknown[]>>();
+  private readonly limit: ReturnType<typeof pLimit>;
 
   constructor(
-    private readonly clients: { compute: ComputeManagementClient; network: NetworkManagementClient },
-  ) {}
-
-  close(): void {
-    this.inventory = undefined;
+    private readonly arm: ArmClient,
+    concurrency: number,
+  ) {
+    this.limit = pLimit(concurrency);
   }
 
-  private load(signal: AbortSignal): Promise<Inventory> {
-    const { compute, network } = this.clients;
-    const opts = { abortSignal: signal };
-    this.inventory ??= Promise.all([
-      collect(compute.disks.list(opts)),
-      collect(compute.snapshots.list(opts)),
-      collect(compute.virtualMachines.listAll({ ...opts, statusOnly: 'true' })),
-      collect(network.publicIPAddresses.listAll(opts)),
-    ]).then(([disks, snapshots, vms, ips]) => ({ disks, snapshots, vms, ips }));
-    return this.inventory;
+  close(): void {
+    this.lists.clear();
+  }
+
+  /** One subscription-wide list, read once per scan; a failure is the step's in every region. */
+  private all<T>(name: ListName | string, read: () => Promise<T[]>): Promise<T[]> {
+    let list = this.lists.get(name);
+    if (!list) {
+      list = read();
+      this.lists.set(name, list);
+    }
+    return list as Promise<T[]>;
+  }
+
+  private listed<T>(name: ListName, signal: AbortSignal): Promise<T[]> {
+    const [type, version, query] = LISTS[name] as readonly [string, string, Record<string, string>?];
+    return this.all(name, () => this.arm.listAll<T>(type, version, signal, query));
   }
 
   async scanRegion(ctx: RegionScanContext): Promise<RegionScanResult> {
     const tally: StepTally = { errors: [], succeeded: 0 };
     const findings: Finding[] = [];
-    const inventory = await guardedStep(ctx, tally, 'azure:list', () => this.load(ctx.signal));
-    if (!inventory) return { findings, ...tally };
-    const here = <T extends { location?: string }>(items: T[]) =>
-      items.filter((i) => i.location?.toLowerCase() === ctx.region.toLowerCase());
-    const disks = here(inventory.disks);
-    const ruleCtx = (type: string) => ruleContext(ctx, type);
     const add = (f: Finding | null) => f && findings.push(f);
-    ctx.step('azure:disks', disks.length);
-
-    const diskRule = ruleCtx('azure_managed_disk');
-    if (diskRule) for (const disk of disks) add(unattachedAzureDisk(disk, diskRule));
-
-    const snapshotRule = ruleCtx('azure_snapshot');
-    const snapshots = here(inventory.snapshots);
-    ctx.step('azure:snapshots', snapshots.length);
-    const diskIds = inventory.disks.map((d) => d.id as string);
-    if (snapshotRule)
-      for (const snapshot of snapshots) add(oldAzureSnapshot(snapshot, diskIds, snapshotRule));
-
-    const vmRule = ruleCtx('azure_vm');
-    const vms = here(inventory.vms);
-    ctx.step('azure:virtualMachines', vms.length);
-    if (vmRule) for (const vm of vms) add(deallocatedAzureVm(vm, inventory.disks, vmRule));
-
-    const ipRule = ruleCtx('azure_public_ip');
-    const ips = here(inventory.ips);
-    ctx.step('azure:publicIPAddresses', ips.length);
-    if (ipRule) {
-      const idle = ips.filter((ip) => !ip.ipConfiguration && !ip.natGateway);
+    const signal = ctx.signal;
+    const here = <T extends ArmResource>(items: T[]) =>
+      items.filter((i) => i.location?.toLowerCase() === ctx.region.toLowerCase());
+    /** Lists `name`, keeps this region's part and counts it as scanned. */
+    const local = async <T extends ArmResource>(name: ListName) => {
+      const items = here(await this.listed<T>(name, signal));
+      ctx.step(name, items.length);
+      return items;
+    };
+    const metric = (id: string, name: string, aggregation: 'Average' | 'Total', days: number) =>
+      this.limit(() => this.arm.dailyMetric(id, name, aggregation, days, ctx.now, signal));
+    /** Resources without a creation time are judged on how long the scanner has seen them idle. */
+    const sighted = async <T extends ArmResource>(
+      type: string,
+      rule: RuleContext,
+      idle: T[],
+      judge: (item: T, seen: Date, rule: RuleContext) => Finding | null,
+    ) => {
       const firstSeen = await ctx.sightings(
-        'azure_public_ip',
-        idle.map((ip) => ip.id as string),
+        type,
+        idle.map((i) => i.id),
       );
-      for (const ip of idle) add(unassociatedAzureIp(ip, firstSeen.get(ip.id as string) ?? ctx.now, ipRule));
+      for (const item of idle) add(judge(item, firstSeen.get(item.id) ?? ctx.now, rule));
+    };
+
+    const allDisks = await guardedStep(ctx, tally, 'disks', () => this.listed<Disk>('disks', signal));
+    const diskRule = ruleContext(ctx, 'azure_managed_disk');
+    if (allDisks) {
+      const disks = here(allDisks);
+      ctx.step('disks', disks.length);
+      if (diskRule) for (const disk of disks) add(unattachedAzureDisk(disk, diskRule));
     }
+
+    const snapshotRule = ruleContext(ctx, 'azure_snapshot');
+    // Without the disk list, "source disk gone" cannot be judged: skip rather than misreport.
+    if (snapshotRule && allDisks)
+      await guardedStep(ctx, tally, 'snapshots', async () => {
+        const ids = allDisks.map((d) => d.id);
+        for (const snapshot of await local<Snapshot>('snapshots'))
+          add(oldAzureSnapshot(snapshot, ids, snapshotRule));
+      });
+
+    const vms = await guardedStep(ctx, tally, 'virtualMachines', () =>
+      local<VirtualMachine>('virtualMachines'),
+    );
+    if (vms) {
+      const deallocatedRule = ruleContext(ctx, 'azure_vm');
+      if (deallocatedRule && allDisks)
+        for (const vm of vms) add(deallocatedAzureVm(vm, allDisks, deallocatedRule));
+      const stoppedRule = ruleContext(ctx, 'azure_vm_stopped');
+      if (stoppedRule) for (const vm of vms) add(stoppedNotDeallocatedAzureVm(vm, stoppedRule));
+      const idleRule = ruleContext(ctx, 'azure_idle_vm');
+      const running = vms.filter((vm) => powerState(vm) === 'running');
+      if (idleRule && running.length > 0)
+        await guardedStep(ctx, tally, 'virtualMachines:metrics', async () => {
+          const days = idleRule.settings.params.lookback_days;
+          const cpu = await Promise.all(
+            running.map((vm) => metric(vm.id, 'Percentage CPU', 'Average', days)),
+          );
+          running.forEach((vm, i) => add(idleAzureVm(vm, summarise(cpu[i]), idleRule)));
+        });
+    }
+
+    const ipRule = ruleContext(ctx, 'azure_public_ip');
+    if (ipRule)
+      await guardedStep(ctx, tally, 'publicIPAddresses', async () => {
+        const idle = (await local<PublicIpAddress>('publicIPAddresses')).filter(
+          (ip) => !ip.properties.ipConfiguration && !ip.properties.natGateway,
+        );
+        await sighted('azure_public_ip', ipRule, idle, unassociatedAzureIp);
+      });
+
+    const lbRule = ruleContext(ctx, 'azure_load_balancer');
+    if (lbRule)
+      await guardedStep(ctx, tally, 'loadBalancers', async () => {
+        const lbs = await local<LoadBalancer>('loadBalancers');
+        const idle = lbs.filter(hasNoBackend);
+        await sighted('azure_load_balancer', lbRule, idle, emptyAzureLoadBalancer);
+      });
+
+    const gatewayRule = ruleContext(ctx, 'azure_application_gateway');
+    if (gatewayRule)
+      await guardedStep(ctx, tally, 'applicationGateways', async () => {
+        const gateways = await local<ApplicationGateway>('applicationGateways');
+        const idle = gateways.filter(hasNoBackend);
+        await sighted('azure_application_gateway', gatewayRule, idle, emptyAzureApplicationGateway);
+      });
+
+    const natRule = ruleContext(ctx, 'azure_nat_gateway');
+    if (natRule)
+      await guardedStep(ctx, tally, 'natGateways', async () => {
+        const idle = (await local<NatGateway>('natGateways')).filter((n) => !n.properties.subnets?.length);
+        await sighted('azure_nat_gateway', natRule, idle, unusedAzureNatGateway);
+      });
+
+    const planRule = ruleContext(ctx, 'azure_app_service_plan');
+    if (planRule)
+      await guardedStep(ctx, tally, 'serverfarms', async () => {
+        const idle = (await local<AppServicePlan>('serverfarms')).filter((p) => !p.properties.numberOfSites);
+        await sighted('azure_app_service_plan', planRule, idle, emptyAzureAppServicePlan);
+      });
+
+    const sqlRule = ruleContext(ctx, 'azure_sql_database');
+    if (sqlRule)
+      await guardedStep(ctx, tally, 'sqlDatabases', async () => {
+        const servers = await local<SqlServer>('sqlServers');
+        const databases = (
+          await Promise.all(
+            servers.map((server) =>
+              this.limit(() => this.arm.list<SqlDatabase>(`${server.id}/databases`, '2021-11-01', signal)),
+            ),
+          )
+        )
+          .flat()
+          .filter((db) => db.name !== 'master');
+        ctx.step('sqlDatabases', databases.length);
+        const days = sqlRule.settings.params.lookback_days;
+        const connections = await Promise.all(
+          databases.map((db) => metric(db.id, 'connection_successful', 'Total', days)),
+        );
+        databases.forEach((db, i) => add(idleAzureSqlDatabase(db, summarise(connections[i]), sqlRule)));
+      });
+
+    const storageRule = ruleContext(ctx, 'azure_storage_account');
+    if (storageRule)
+      await guardedStep(ctx, tally, 'storageAccounts', async () => {
+        const accounts = await local<StorageAccount>('storageAccounts');
+        const days = storageRule.settings.params.lookback_days;
+        await Promise.all(
+          accounts.map(async (account) => {
+            const transactions = summarise(await metric(account.id, 'Transactions', 'Total', days));
+            if (transactions.sum > storageRule.settings.params.max_transactions) return;
+            const used = await metric(account.id, 'UsedCapacity', 'Average', days);
+            add(unusedAzureStorageAccount(account, transactions, used.at(-1) ?? 0, storageRule));
+          }),
+        );
+      });
+
     return { findings, ...tally };
   }
 }
