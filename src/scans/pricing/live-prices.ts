@@ -7,6 +7,8 @@ import { GcpBillingCatalogClient } from './gcp-billing-catalog.client.js';
 import type { LivePriceSpec } from './live-catalog.js';
 import type { FetchedPrice, LivePriceClient, LivePriceRequest } from './live-price-client.js';
 
+/** The providers with a price API (Microsoft 365 is priced from the list and overrides only). */
+export type LivePriceProvider = Exclude<CloudProvider, 'm365'>;
 /** The price APIs of the providers named in PRICING_LIVE_PROVIDERS, built from config (base URLs, keys). */
 @Injectable()
 export class LivePrices implements OnModuleDestroy {
@@ -45,8 +47,8 @@ export class LivePrices implements OnModuleDestroy {
     }
   }
 
-  get providers(): CloudProvider[] {
-    return [...this.clients.keys()];
+  get providers(): LivePriceProvider[] {
+    return [...this.clients.keys()] as LivePriceProvider[];
   }
 
   enabled(provider: CloudProvider): boolean {

@@ -8,7 +8,7 @@ import { ScansError, ScansErrorCode } from '../scans.errors.js';
 import { LIST_PRICES } from '../pricing/list-prices.js';
 import { LIVE_PRICE_KEYS, livePriceSpec, type LivePriceSpec } from '../pricing/live-catalog.js';
 import type { FetchedPrice, LivePriceRequest } from '../pricing/live-price-client.js';
-import { LivePrices } from '../pricing/live-prices.js';
+import { LivePrices, type LivePriceProvider } from '../pricing/live-prices.js';
 import { PriceBook, type PriceRow } from '../pricing/price-book.js';
 import { scansConfig, type ScansConfig } from '../scans.config.js';
 import { ScansQueue, type RefreshPricesData } from '../scans.queue.js';
@@ -18,12 +18,12 @@ const HOUR_MS = 3_600_000;
 const SCAN_FETCH_BUDGET_MS = 15_000;
 
 export interface PricingStats {
-  live_providers: CloudProvider[];
+  live_providers: LivePriceProvider[];
   cache_hours: number;
   list_prices: number;
   overrides: number;
   cached: Array<{
-    provider: CloudProvider;
+    provider: LivePriceProvider;
     fresh: number;
     stale: number;
     oldest_fetched_at: string | null;
@@ -122,7 +122,7 @@ export class PricingService {
     scanId: string,
     pairs: Array<{ key: string; region: string }>,
   ) {
-    if (!this.live.enabled(provider)) return;
+    if (provider === 'm365' || !this.live.enabled(provider)) return;
     const wanted = pairs.filter((p) => livePriceSpec(p.key)?.provider === provider);
     if (wanted.length === 0) return;
     await this.queue.enqueuePriceRefresh(`scan:${scanId}`, {
@@ -186,7 +186,7 @@ export class PricingService {
   async stats(): Promise<PricingStats> {
     const since = new Date(Date.now() - this.config.pricing.cacheHours * HOUR_MS);
     const cached: Array<{
-      provider: CloudProvider;
+      provider: LivePriceProvider;
       fresh: string;
       stale: string;
       oldest: Date;
