@@ -108,8 +108,26 @@ describe('GCP over the wire', () => {
     const found = byName(resources);
     expect(found['vm-idle']).toMatchObject({ resource_type: 'gcp_idle_instance', region: 'us-central1' });
     expect(found['gke-empty'].metadata.cost_breakdown).toEqual([
-      { item: 'cluster management fee', quantity: 1, unit_price: 73, monthly: 73 },
-      { item: 'default-pool: 3 × e2-medium', quantity: 3, unit_price: 24.46, monthly: 73.38 },
+      {
+        item: 'cluster management fee',
+        quantity: 1,
+        unit_price: 73,
+        monthly: 73,
+        price_key: 'gcp.gke.cluster.month',
+        price_source: 'list',
+        priced_at: expect.any(String),
+        cost_unknown: false,
+      },
+      {
+        item: 'default-pool: 3 × e2-medium',
+        quantity: 3,
+        unit_price: 24.46,
+        monthly: 73.38,
+        price_key: 'gcp.instance.e2-medium.month',
+        price_source: 'list',
+        priced_at: expect.any(String),
+        cost_unknown: false,
+      },
     ]);
     expect(found['img-old'].region).toBe('europe-west1');
 

@@ -103,8 +103,26 @@ describe('Microsoft 365 over the wire', () => {
     const found = byName(resources);
     expect(found['dana@contoso.com']).toMatchObject({ resource_type: 'm365_license', region: 'global' });
     expect(found['dana@contoso.com'].metadata.cost_breakdown).toEqual([
-      { item: 'SPE_E3 licence', quantity: 1, unit_price: 36, monthly: 36 },
-      { item: 'POWER_BI_PRO licence', quantity: 1, unit_price: 14, monthly: 14 },
+      {
+        item: 'SPE_E3 licence',
+        quantity: 1,
+        unit_price: 36,
+        monthly: 36,
+        price_key: 'm365.license.SPE_E3.month',
+        price_source: 'list',
+        priced_at: expect.any(String),
+        cost_unknown: false,
+      },
+      {
+        item: 'POWER_BI_PRO licence',
+        quantity: 1,
+        unit_price: 14,
+        monthly: 14,
+        price_key: 'm365.license.POWER_BI_PRO.month',
+        price_source: 'list',
+        priced_at: expect.any(String),
+        cost_unknown: false,
+      },
     ]);
     expect(found['deck.pptx'].metadata).toMatchObject({ versions: 120 });
 
