@@ -7,6 +7,8 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { acceptRequestId, REQUEST_ID_HEADER, runWithRequestId } from './common/context/request-context.js';
+import { CommonErrorCode } from './common/errors/domain-error.js';
+import type { ErrorBody } from './common/errors/error-body.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { API_PREFIX } from './common/http/api-prefix.js';
 import { inputGuard } from './common/http/input-guard.js';
@@ -33,7 +35,23 @@ export function setupApp(app: NestExpressApplication): INestApplication {
     res.setHeader('X-Request-ID', req.id);
     runWithRequestId(req.id, next);
   });
-  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  app.use(
+    helmet({
+      // The console and the API docs load only their own scripts; maps draw tiles and canvases from blobs and data
+      // URLs; Socket.IO connects to the same origin. No upgrade-insecure-requests: plain HTTP on localhost is normal.
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'worker-src': ["'self'", 'blob:'],
+          'connect-src': ["'self'"],
+          'frame-ancestors': ["'none'"],
+          'upgrade-insecure-requests': null,
+        },
+      },
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
+  );
   // One CORS policy for the API and Socket.IO's polling transport.
   const cors = { origin: config.corsOrigins, credentials: true };
   app.enableCors({ ...cors, exposedHeaders: ['X-Request-ID', 'Retry-After', 'ETag'] });
@@ -73,4 +91,21 @@ export function setupApp(app: NestExpressApplication): INestApplication {
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   }
   return app;
+}
+
+/**
+ * Once the routes are registered (after `app.init()`): a request no route took, outside the API prefix (whose own
+ * not-found handler Nest installs), gets the same JSON 404 as inside it instead of Express's HTML page.
+ */
+export function answerUnmatchedWithJson(app: NestExpressApplication): void {
+  app.use((req: Request & { id?: string }, res: Response) => {
+    const requestId = req.id ?? acceptRequestId(req.headers[REQUEST_ID_HEADER]);
+    const body: ErrorBody = {
+      statusCode: 404,
+      code: CommonErrorCode.NOT_FOUND,
+      message: `Cannot ${req.method} ${req.path}`,
+      requestId,
+    };
+    res.status(404).json(body);
+  });
 }

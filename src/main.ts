@@ -6,7 +6,7 @@ import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigService } from '@nestjs/config';
 import { AppModule } from './app.module.js';
-import { setupApp } from './app.setup.js';
+import { answerUnmatchedWithJson, setupApp } from './app.setup.js';
 import { AppConfig } from './config/app.config.js';
 import { MqttConsumerTransport } from './messaging/mqtt-consumer.transport.js';
 
@@ -37,6 +37,9 @@ async function bootstrap(): Promise<void> {
     { inheritAppConfig: false },
   );
   await app.startAllMicroservices();
+  // The routes are in place after init: what none of them (nor the console) takes is a JSON 404 too.
+  await app.init();
+  answerUnmatchedWithJson(app);
   const server = await app.listen(config.port);
   // On SIGTERM Nest stops taking requests, waits for in-flight ones and closes queues, MQTT and the pool
   // (enableShutdownHooks); idle keep-alive sockets are dropped at once, and a stuck shutdown is cut short.

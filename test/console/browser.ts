@@ -65,17 +65,28 @@ export async function waitForPaint(
   min = 100,
   timeout = 20_000,
 ): Promise<number> {
-  // Runs in the page (a string: this project's TypeScript has no DOM types).
-  const count = `(() => {
-    const canvas = document.querySelector(${JSON.stringify(selector)});
-    const ctx = canvas && canvas.width > 0 ? canvas.getContext('2d') : null;
-    if (!ctx) return false;
-    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    let painted = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
-    return painted >= ${min} ? painted : false;
-  })()`;
-  const handle = await page.waitForFunction(count, null, { timeout, polling: 200 });
+  // Runs in the page, passed as a function (a string would need 'unsafe-eval', which the app's CSP refuses). This
+  // project's TypeScript has no DOM types, hence the loose ones.
+  type Canvas = {
+    width: number;
+    height: number;
+    getContext(kind: '2d'): { getImageData(...a: number[]): { data: Uint8ClampedArray } } | null;
+  };
+  const handle = await page.waitForFunction(
+    ({ selector, min }) => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): Canvas | null } })
+        .document;
+      const canvas = doc.querySelector(selector);
+      const ctx = canvas && canvas.width > 0 ? canvas.getContext('2d') : null;
+      if (!canvas || !ctx) return false;
+      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+      return painted >= min ? painted : false;
+    },
+    { selector, min },
+    { timeout, polling: 200 },
+  );
   return (await handle.jsonValue()) as number;
 }
 

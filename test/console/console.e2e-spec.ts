@@ -55,6 +55,14 @@ describe('the web console', () => {
     expect(asset.headers['cache-control']).toContain('immutable');
     const missing = await request(app.url).get('/api/v1/no-such-route').expect(404);
     expect(missing.body).toMatchObject({ statusCode: 404, code: expect.any(String) });
+    // Outside the API too: a JSON 404, not Express's HTML page.
+    const stray = await request(app.url).get('/no-such-page').expect(404);
+    expect(stray.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND', requestId: expect.any(String) });
+    // Only the app's own scripts run; the browser steps below fail on any CSP violation (console errors).
+    const csp = index.headers['content-security-policy'] as string;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-eval');
   });
 
   it('signs in with the login form and shows the menus of the role', async () => {
