@@ -8,6 +8,7 @@ import { JobsKinds1700000006000 } from './1700000006000-jobs-kinds.js';
 import { SensorsStorage1700000007000 } from './1700000007000-sensors-storage.js';
 import { UsersFullName1700000008000 } from './1700000008000-users-full-name.js';
 import { SensorsDeadLetters1700000009000 } from './1700000009000-sensors-dead-letters.js';
+import { JobsCopySpeed1700000013000 } from './1700000013000-jobs-copy-speed.js';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file; add it here. */
 export const ALL_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const ALL_MIGRATIONS = [
   SensorsStorage1700000007000,
   UsersFullName1700000008000,
   SensorsDeadLetters1700000009000,
+  JobsCopySpeed1700000013000,
 ];

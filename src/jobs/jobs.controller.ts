@@ -52,7 +52,10 @@ export class JobsController {
   @Post('upload')
   @Groups('uploader')
   @UseInterceptors(CsvUploadInterceptor)
-  @ApiOperation({ summary: 'Upload a CSV (multipart: file + kind); it is checked, stored and queued' })
+  @ApiOperation({
+    summary:
+      'Upload a CSV or JSON Lines file, gzip-compressed or not (multipart: file + kind, optional delimiter, columns, types, on_issues); it is checked, stored and queued.',
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadJobBodyDto })
   @ApiResponse({ status: 201, type: UploadResponseDto })
@@ -75,7 +78,12 @@ export class JobsController {
     @Body() dto: UploadJobDto,
     @UploadedCsv() file: ReceivedFile | undefined,
   ): Promise<UploadResponseDto> {
-    const { job, ignoredColumns } = await this.jobs.upload(user.id, dto.kind, file);
+    const { job, ignoredColumns } = await this.jobs.upload(user.id, dto.kind, file, {
+      delimiter: dto.delimiter,
+      columns: dto.columns,
+      types: dto.types,
+      onIssues: dto.on_issues,
+    });
     return {
       job_id: job.id,
       message: 'File uploaded; processing has been queued',
