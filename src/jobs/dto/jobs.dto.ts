@@ -186,6 +186,12 @@ export class IssueDto {
   @ApiProperty({ format: 'uuid' }) job_id: string;
   @ApiProperty({ description: 'The staged row (PUT /api/v1/staging/{id} corrects it)' }) staging_id: number;
   @ApiProperty({ description: '1 = first data row after the header' }) row_number: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'The file line where the row starts (a quoted field may span lines)',
+  })
+  line_number: number | null;
   @ApiProperty({ example: 'INVALID_EMAIL' }) type: string;
   @ApiProperty({ example: 'email' }) field: string;
   @ApiProperty() message: string;
@@ -203,6 +209,7 @@ export class IssueDto {
       job_id: issue.jobId,
       staging_id: Number(issue.stagingId),
       row_number: issue.rowNumber,
+      line_number: issue.lineNumber,
       type: issue.type,
       field: issue.field,
       message: issue.message,

@@ -70,6 +70,11 @@ export class JobRunner {
         if (staged.resumed || staged.rowsWithProblems > 0) await this.ledger.recordRowProblems(tx, job.id);
         await this.ledger.runSetChecks(tx, job.id, kind);
         await this.ledger.refreshRowStatuses(tx, job.id);
+        await this.ledger.capIssues(tx, job.id, this.config.maxIssues);
+        if (job.options.onIssues === 'load_valid') {
+          const rejected = await this.ledger.rejectOpenIssues(tx, job.id, null);
+          if (rejected > 0) this.events.log(job, 'Rows with issues rejected', { rejected });
+        }
       });
       const checkMs = lap();
       this.events.log(job, 'Job checked', { duration_ms: checkMs });
