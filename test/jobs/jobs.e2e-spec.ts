@@ -431,7 +431,13 @@ describe('jobs lifecycle', () => {
     expect(kinds.body).toEqual([
       expect.objectContaining({
         name: 'contacts',
-        issue_types: ['MISSING_REQUIRED_FIELD', 'INVALID_EMAIL', 'DUPLICATE_EMAIL', 'EXISTING_EMAIL'],
+        issue_types: [
+          'MALFORMED_RECORD',
+          'MISSING_REQUIRED_FIELD',
+          'INVALID_EMAIL',
+          'DUPLICATE_EMAIL',
+          'EXISTING_EMAIL',
+        ],
       }),
       expect.objectContaining({ name: 'sensor_readings', acceptable_issue_types: ['DUPLICATE_READING'] }),
       expect.objectContaining({ name: 'observations', acceptable_issue_types: ['DUPLICATE_OBSERVATION'] }),
