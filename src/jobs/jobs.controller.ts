@@ -70,7 +70,8 @@ export class JobsController {
   @ApiResponse({
     status: 400,
     type: ErrorBody,
-    description: 'EMPTY_FILE, NO_DATA_ROWS, MISSING_COLUMNS, MALFORMED_CSV, UNKNOWN_KIND, FILE_MISSING',
+    description:
+      'EMPTY_FILE, NO_DATA_ROWS, MISSING_COLUMNS (lists the columns found and expected), MALFORMED_CSV, MALFORMED_XLSX, UNKNOWN_FIELD, UNKNOWN_KIND, FILE_MISSING',
   })
   @ApiResponse({ status: 403, type: ErrorBody, description: "Not in group 'uploader'" })
   @ApiResponse({
@@ -88,6 +89,7 @@ export class JobsController {
   ): Promise<UploadResponseDto> {
     const { job, ignoredColumns } = await this.jobs.upload(user.id, dto.kind, file, {
       delimiter: dto.delimiter,
+      sheet: dto.sheet,
       columns: dto.columns,
       types: dto.types,
       onIssues: dto.on_issues,

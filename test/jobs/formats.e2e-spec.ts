@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { AppProcess, startApp } from '../helpers/app-process.js';
 import { closeDb, sql, truncateAll } from '../helpers/db.js';
@@ -81,6 +82,60 @@ describe('files people have', () => {
       expect.objectContaining({ type: 'INVALID_EMAIL', row_number: 3, line_number: 4 }),
     ]);
     expect((await contacts('gz')).map((c) => c.email)).toEqual(['gz1@example.org', 'gz2@example.org']);
+  });
+
+  it('loads an XLSX workbook: the first sheet, or the one named; typed cells read as text', async () => {
+    const book = new ExcelJS.Workbook();
+    const first = book.addWorksheet('Contacts');
+    first.addRow(['Email', 'First name', 'Last name', 'Company']);
+    first.addRow(['xl1@example.org', 'Ada', 'Lovelace', 1843]);
+    first.addRow([]);
+    first.addRow(['xl2@example.org', { richText: [{ text: 'Gra' }, { text: 'ce' }] }, 'Hopper', 'Navy']);
+    const other = book.addWorksheet('Readings');
+    other.addRow(['timestamp', 'sensor_type', 'sensor_id', 'value']);
+    other.addRow([new Date('2026-01-02T03:04:05Z'), 'temperature', 'xl-1', 12.5]);
+    other.addRow([
+      new Date('2026-01-02T03:05:05Z'),
+      'temperature',
+      'xl-1',
+      { formula: '12.5+1', result: 13.5 },
+    ]);
+    const xlsx = Buffer.from(await book.xlsx.writeBuffer());
+
+    const res = await upload(app.url, token, xlsx, 'book.xlsx').expect(201);
+    expect(res.body.total_rows).toBe(2);
+    expect(await waitForJob(app.url, token, res.body.job_id)).toMatchObject({
+      status: 'COMPLETED',
+      loaded_rows: 2,
+      format: 'xlsx',
+    });
+    expect(await contacts('xl')).toEqual([
+      { email: 'xl1@example.org', first_name: 'Ada', company: '1843' },
+      { email: 'xl2@example.org', first_name: 'Grace', company: 'Navy' },
+    ]);
+
+    // Other bytes (the same content twice would be a DUPLICATE_UPLOAD).
+    book.creator = 'second upload';
+    const again = Buffer.from(await book.xlsx.writeBuffer());
+    const named = await upload(app.url, token, again, 'book2.xlsx', 'sensor_readings')
+      .field('sheet', 'Readings')
+      .expect(201);
+    expect(await waitForJob(app.url, token, named.body.job_id)).toMatchObject({
+      status: 'COMPLETED',
+      loaded_rows: 2,
+    });
+    expect(
+      await sql(`SELECT value FROM sensor_readings WHERE sensor_id = 'xl-1' ORDER BY "timestamp"`),
+    ).toEqual([{ value: 12.5 }, { value: 13.5 }]);
+    const missing = await upload(app.url, token, again, 'book3.xlsx').field('sheet', 'Nope').expect(400);
+    expect(missing.body).toMatchObject({
+      code: 'MALFORMED_XLSX',
+      message: expect.stringMatching(/Contacts, Readings/),
+    });
+    const zip = await upload(app.url, token, Buffer.from('PK\x03\x04 not really a zip'), 'fake.xlsx').expect(
+      400,
+    );
+    expect(zip.body.code).toBe('MALFORMED_XLSX');
   });
 
   it('reads decimal commas and day-first dates when told, under a mapped header', async () => {

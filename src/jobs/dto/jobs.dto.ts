@@ -46,6 +46,15 @@ export class UploadJobDto {
   delimiter?: Delimiter;
 
   @ApiPropertyOptional({
+    example: 'Contacts',
+    description: 'XLSX: the worksheet to read (default the first)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  sheet?: string;
+
+  @ApiPropertyOptional({
     type: 'string',
     example: '{"email": "E-Mail Adresse", "first_name": "Vorname"}',
     description:
@@ -92,7 +101,7 @@ export class UploadJobBodyDto extends UploadJobDto {
     type: 'string',
     format: 'binary',
     description:
-      'CSV (delimiter `,` `;` tab or `|`, UTF-8 or Latin-1, with a header line) or JSON Lines (one object per line); either may be gzip-compressed',
+      'CSV (delimiter `,` `;` tab or `|`, UTF-8 or Latin-1, with a header line) or JSON Lines (one object per line), either gzip-compressed or not; or an XLSX workbook (its first sheet, or `sheet`)',
   })
   file: unknown;
 }
@@ -121,7 +130,7 @@ export class JobDto {
   @ApiProperty({ description: 'Open issues' }) issue_count: number;
   @ApiProperty({ description: 'Rows written to the target' }) loaded_rows: number;
   @ApiProperty({ nullable: true, type: String, description: 'Why the job failed' }) error: string | null;
-  @ApiProperty({ enum: ['csv', 'jsonl'] }) format: string;
+  @ApiProperty({ enum: ['csv', 'jsonl', 'xlsx'] }) format: string;
   @ApiProperty({ description: 'How the file is read: delimiter, compression, columns, types, on_issues' })
   options: Record<string, unknown>;
   @ApiProperty({ description: 'True when JOBS_MAX_ISSUES cut the issue report short' })

@@ -10,6 +10,8 @@ export type OnIssues = 'review' | 'load_valid';
 export interface JobFileOptions {
   delimiter?: Delimiter;
   compression?: 'gzip' | null;
+  /** XLSX: the worksheet read (default the first). */
+  sheet?: string;
   /** JSON Lines: the keys that make the header. */
   keys?: string[];
   /** The uploader's mapping: kind column -> header cell. */

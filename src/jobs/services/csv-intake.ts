@@ -8,7 +8,8 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { jobsConfig, type JobsConfig } from '../jobs.config.js';
 import { JobsError, JobsErrorCode } from '../jobs.errors.js';
-import { CsvFacts, CsvSniffer, SniffHints } from '../upload/csv-sniffer.js';
+import { CsvFacts, CsvSniffer, SniffHints, workbookFacts } from '../upload/csv-sniffer.js';
+import { isZip, sniffXlsx } from '../upload/xlsx-records.js';
 
 /** How the stored bytes are compressed. */
 export type Compression = 'gzip' | null;
@@ -33,7 +34,8 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 /**
  * Receives an upload stream (HTTP multipart part or a local file for the CLI) into a temporary file, hashing it
  * and sniffing it as it passes: the file is never held in memory. A gzip upload (recognised by its magic bytes) is
- * stored as it came and sniffed decompressed; JOBS_MAX_UPLOAD_MB bounds the decompressed size too.
+ * stored as it came and sniffed decompressed; JOBS_MAX_UPLOAD_MB bounds the decompressed size too. An XLSX (a zip
+ * archive) is stored as it came and read with the worker's streaming reader once spooled.
  */
 @Injectable()
 export class CsvIntake {
@@ -45,12 +47,16 @@ export class CsvIntake {
     const hash = createHash('sha256');
     let size = 0;
     let compression: Compression | undefined;
+    let workbook: boolean | undefined;
     const sniffed = this.sniffing();
     const inspect = new Transform({
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
         hash.update(chunk);
         compression ??= chunk[0] === GZIP_MAGIC[0] && chunk[1] === GZIP_MAGIC[1] ? 'gzip' : null;
+        // An XLSX is a zip archive: it is read once spooled (`facts`), not as text.
+        workbook ??= isZip(chunk);
+        if (workbook) return done(null, chunk);
         sniffed.write(chunk, compression).then(() => done(null, chunk), done);
       },
       flush(done) {
@@ -71,6 +77,10 @@ export class CsvIntake {
       sha256: hash.digest('hex'),
       compression: compression ?? null,
       facts: async (hints = {}) => {
+        if (workbook) {
+          const { header, records } = await sniffXlsx(createReadStream(path), hints.sheet);
+          return workbookFacts(header, records);
+        }
         const facts = guessed();
         if (!hints.delimiter || facts.format !== 'csv' || hints.delimiter === facts.delimiter) return facts;
         return this.sniffFile(received, hints);

@@ -14,11 +14,39 @@ import { JobKind, mapHeader, RowValues } from '../kinds/job-kind.js';
 import { JobKindRegistry } from '../kinds/registry.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 import { CsvFormatError } from '../upload/csv-records.js';
-import { recordReader } from '../upload/record-formats.js';
+import { RecordBatch, recordReader } from '../upload/record-formats.js';
+import { xlsxRecords } from '../upload/xlsx-records.js';
+import { JobsError } from '../jobs.errors.js';
 import { applyTypes } from '../kinds/value-types.js';
 import { IssueLedger } from './issue-ledger.js';
 import { JobEvents } from './job-events.js';
 import { JobsDb } from './jobs-db.js';
+
+/** The records of a text upload (CSV or JSON Lines), decoded and cut by the reader the upload's sniffer used. */
+async function* textRecords(job: Job, source: Readable): AsyncGenerator<RecordBatch> {
+  // iconv-lite's decoder is a Transform, typed as a bare ReadWriteStream.
+  const text: Readable =
+    job.encoding === 'utf-8'
+      ? source.setEncoding('utf8')
+      : (source.pipe(iconv.decodeStream('win1252')) as unknown as Readable);
+  source.once('error', (e) => text.destroy(e));
+  const options = job.options ?? {};
+  const parser = recordReader({
+    format: job.format,
+    delimiter: options.delimiter ?? ',',
+    keys: options.keys,
+  });
+  try {
+    for await (const chunk of text as AsyncIterable<string>) {
+      const records = parser.push(chunk);
+      yield { records, lines: parser.lines, invalid: parser.invalid };
+    }
+    const records = parser.end();
+    yield { records, lines: parser.lines, invalid: parser.invalid };
+  } finally {
+    text.destroy();
+  }
+}
 
 /** A problem with the file itself: retrying cannot help, the job fails at once with this reason. */
 export class JobInputError extends Error {}
@@ -166,26 +194,13 @@ export class JobRunner {
     const options = job.options ?? {};
     const source: Readable = options.compression === 'gzip' ? stored.pipe(createGunzip()) : stored;
     if (source !== stored) stored.once('error', (e) => source.destroy(e));
-    // iconv-lite's decoder is a Transform, typed as a bare ReadWriteStream.
-    const text: Readable =
-      job.encoding === 'utf-8'
-        ? source.setEncoding('utf8')
-        : (source.pipe(iconv.decodeStream('win1252')) as unknown as Readable);
-    source.once('error', (e) => text.destroy(e));
-
-    const parser = recordReader({
-      format: job.format,
-      delimiter: options.delimiter ?? ',',
-      keys: options.keys,
-    });
+    const batches = job.format === 'xlsx' ? xlsxRecords(source, options.sheet) : textRecords(job, source);
     const writer = new StagingWriter(this.db, job.id);
     const types = options.types ?? {};
     const typed = Object.keys(types).length > 0;
     let columns: Array<[string, number]> | undefined;
     let rowNumber = 0;
-    const stageRecords = async (records: string[][]): Promise<void> => {
-      const lines = parser.lines;
-      const invalid = parser.invalid;
+    const stageRecords = async ({ records, lines, invalid }: RecordBatch): Promise<void> => {
       for (let r = 0; r < records.length; r++) {
         const record = records[r];
         if (!columns) {
@@ -200,7 +215,7 @@ export class JobRunner {
           values[name] = value ? value : null;
         }
         if (typed) applyTypes(values, types);
-        const unreadable = invalid.get(r);
+        const unreadable = invalid?.get(r);
         const problems = unreadable
           ? [{ type: 'MALFORMED_RECORD', field: '', message: `Line ${lines[r]}: ${unreadable}`, value: null }]
           : kind.validateRow(values);
@@ -212,15 +227,14 @@ export class JobRunner {
       }
     };
     try {
-      for await (const chunk of text as AsyncIterable<string>) await stageRecords(parser.push(chunk));
-      await stageRecords(parser.end());
+      for await (const batch of batches) await stageRecords(batch);
       await writer.commit();
     } catch (e) {
-      text.destroy();
       source.destroy();
       stored.destroy();
       await writer.abort();
       if (e instanceof CsvFormatError) throw new JobInputError(`Malformed CSV: ${e.message}`);
+      if (e instanceof JobsError) throw new JobInputError(e.message);
       if ((e as { code?: string }).code?.startsWith('Z_'))
         throw new JobInputError(`Malformed gzip: ${(e as Error).message}`);
       throw e;

@@ -19,6 +19,8 @@ import { JobsDb } from './jobs-db.js';
 /** What the uploader said about the file, beside its kind. */
 export interface UploadOptions {
   delimiter?: Delimiter;
+  /** XLSX: the worksheet to read (default the first). */
+  sheet?: string;
   /** Kind column -> header cell. */
   columns?: Record<string, string>;
   types?: Record<string, ValueType>;
@@ -68,7 +70,7 @@ export class JobsService {
     try {
       const kind = this.kinds.get(kindName);
       checkOptions(kind, options);
-      const facts = await file.facts({ delimiter: options.delimiter });
+      const facts = await file.facts({ delimiter: options.delimiter, sheet: options.sheet });
       const { missing, ignored } = mapHeader(kind, facts.header, options.columns);
       if (missing.length > 0) {
         const expected = kind.columns.map((c) => (c.required ? c.name : `${c.name} (optional)`));
@@ -113,6 +115,7 @@ export class JobsService {
               delimiter: facts.delimiter,
               compression: file.compression,
               ...(facts.format === 'jsonl' && { keys: facts.header }),
+              ...(facts.format === 'xlsx' && options.sheet && { sheet: options.sheet }),
               ...(options.columns && { columns: options.columns }),
               ...(options.types && { types: options.types }),
               ...(options.onIssues && { onIssues: options.onIssues }),

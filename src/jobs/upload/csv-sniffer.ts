@@ -23,6 +23,23 @@ export interface CsvFacts {
 /** What the uploader said about the file, over what the sniffer would guess. */
 export interface SniffHints {
   delimiter?: Delimiter;
+  /** XLSX: the worksheet to read (default the first). */
+  sheet?: string;
+}
+
+/** The facts of a workbook from its header and record count (header included), or the 4xx it deserves. */
+export function workbookFacts(header: string[] | undefined, records: number): CsvFacts {
+  if (!header || records === 0)
+    throw new JobsError(JobsErrorCode.EMPTY_FILE, 'The worksheet has no header and no data');
+  if (records === 1)
+    throw new JobsError(JobsErrorCode.NO_DATA_ROWS, 'The worksheet has a header but no data rows');
+  return {
+    format: 'xlsx',
+    encoding: 'utf-8',
+    delimiter: ',',
+    header: header.map((c) => c.trim()),
+    dataRows: records - 1,
+  };
 }
 
 /**

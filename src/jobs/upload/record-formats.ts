@@ -1,7 +1,15 @@
 import { CsvRecords, DELIMITERS, type Delimiter } from './csv-records.js';
 
 /** What an upload holds once decompressed. */
-export type RecordFormat = 'csv' | 'jsonl';
+export type RecordFormat = 'csv' | 'jsonl' | 'xlsx';
+
+/** Records read from a file at once, with the file line (or sheet row) each starts on. */
+export interface RecordBatch {
+  records: string[][];
+  lines: number[];
+  /** Why the record at an index could not be read (JSON Lines), if one could not. */
+  invalid?: Map<number, string>;
+}
 
 /**
  * Turns text chunks into records (arrays of cells, the header first) for one format; `lines` are the 1-based file
@@ -25,7 +33,9 @@ export interface FormatChoice {
   keys?: string[];
 }
 
+/** The reader of a text format (an XLSX is read by `xlsxRecords`). */
 export function recordReader(choice: FormatChoice): RecordReader {
+  if (choice.format === 'xlsx') throw new Error('recordReader: XLSX is not text; use xlsxRecords');
   if (choice.format === 'jsonl') return new JsonLinesRecords(choice.keys ?? []);
   const csv = new CsvRecords(choice.delimiter);
   return Object.assign(csv, { invalid: new Map<number, string>() });
