@@ -52,7 +52,7 @@ async function* textRecords(job: Job, source: Readable): AsyncGenerator<RecordBa
 export class JobInputError extends Error {}
 
 /** Bytes of COPY text handed to the database per write. */
-const COPY_CHUNK_CHARS = 256 * 1024;
+const COPY_CHUNK_BYTES = 256 * 1024;
 
 /**
  * One run of a job: stream the stored file into `staging` in COPY batches, raise issues, then either wait for
@@ -275,8 +275,9 @@ export class JobRunner {
 class StagingWriter {
   private client: PoolClient | undefined;
   private copy: ReturnType<typeof copyFrom> | undefined;
-  private pending: string[] = [];
-  private pendingChars = 0;
+  /** COPY text of the rows not sent yet, encoded as it comes (no joined string to build and encode again). */
+  private pending = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
+  private pendingBytes = 0;
   batchRows = 0;
   rowsWithProblems = 0;
   /** Time spent waiting for the database to take rows (the rest of staging is parsing and checking). */
@@ -293,10 +294,11 @@ class StagingWriter {
       `${this.jobId}\t${rowNumber}\t${lineNumber}\t${hash('sha1', json)}\t${copyText(json)}\t` +
       (problems.length > 0 ? `${copyText(JSON.stringify(problems))}\tISSUE\n` : `\\N\tREADY\n`);
     if (problems.length > 0) this.rowsWithProblems++;
-    this.pending.push(line);
-    this.pendingChars += line.length;
+    // A UTF-16 unit is at most 3 UTF-8 bytes: flush first when the line might not fit.
+    if (this.pendingBytes + line.length * 3 > this.pending.length) await this.flush();
+    if (line.length * 3 > this.pending.length) await this.send(Buffer.from(line));
+    else this.pendingBytes += this.pending.write(line, this.pendingBytes);
     this.batchRows++;
-    if (this.pendingChars >= COPY_CHUNK_CHARS) await this.flush();
   }
 
   async commit(): Promise<void> {
@@ -326,10 +328,15 @@ class StagingWriter {
   }
 
   private async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const chunk = this.pending.join('');
-    this.pending = [];
-    this.pendingChars = 0;
+    if (this.pendingBytes === 0) return;
+    const chunk = this.pending.subarray(0, this.pendingBytes);
+    // The COPY stream may keep the chunk until it is sent: the next rows go to a new buffer.
+    this.pending = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
+    this.pendingBytes = 0;
+    await this.send(chunk);
+  }
+
+  private async send(chunk: Buffer): Promise<void> {
     if (!this.copy) {
       this.client ??= await this.db.acquire();
       this.copy = this.client.query(
