@@ -10,6 +10,7 @@ import { UsersFullName1700000008000 } from './1700000008000-users-full-name.js';
 import { SensorsDeadLetters1700000009000 } from './1700000009000-sensors-dead-letters.js';
 import { ScansLivePrices1700000010000 } from './1700000010000-scans-live-prices.js';
 import { ScansM3651700000011000 } from './1700000011000-scans-m365.js';
+import { JobsCopySpeed1700000013000 } from './1700000013000-jobs-copy-speed.js';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file; add it here. */
 export const ALL_MIGRATIONS = [
@@ -25,4 +26,5 @@ export const ALL_MIGRATIONS = [
   SensorsDeadLetters1700000009000,
   ScansLivePrices1700000010000,
   ScansM3651700000011000,
+  JobsCopySpeed1700000013000,
 ];

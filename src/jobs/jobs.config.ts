@@ -53,6 +53,11 @@ export class JobsEnv {
   @Max(1_000_000)
   JOBS_BATCH_ROWS: number = 25000;
 
+  /** Issues recorded per job at most (0: no cap); a job past it says `partial_report: true`. */
+  @IsInt()
+  @Min(0)
+  JOBS_MAX_ISSUES: number = 0;
+
   @IsInt()
   @Min(1000)
   JOBS_LOCK_DURATION_MS: number = 30000;
@@ -79,6 +84,7 @@ export const jobsConfig = defineConfig('jobs', JobsEnv, (env) => ({
   enqueueTimeoutMs: env.JOBS_ENQUEUE_TIMEOUT_MS,
   concurrency: env.JOBS_CONCURRENCY,
   batchRows: env.JOBS_BATCH_ROWS,
+  maxIssues: env.JOBS_MAX_ISSUES,
   lockDurationMs: env.JOBS_LOCK_DURATION_MS,
   stalledIntervalMs: env.JOBS_STALLED_INTERVAL_MS,
 }));

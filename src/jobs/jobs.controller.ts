@@ -8,14 +8,19 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Res,
   UseInterceptors,
 } from '@nestjs/common';
+import type { Response } from 'express';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiCookieAuth,
   ApiOperation,
+  ApiProduces,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -28,12 +33,14 @@ import {
   JobIssueQueryDto,
   JobPageDto,
   ListJobsQueryDto,
+  ReviewOutcomeDto,
   UploadJobBodyDto,
   UploadJobDto,
   UploadResponseDto,
 } from './dto/jobs.dto.js';
 import { JobKindRegistry } from './kinds/registry.js';
 import { ReviewService } from './services/review.service.js';
+import { RejectsService } from './services/rejects.service.js';
 import { JobsService } from './services/jobs.service.js';
 import type { ReceivedFile } from './services/csv-intake.js';
 import { CsvUploadInterceptor, UploadedCsv } from './http/csv-upload.interceptor.js';
@@ -47,19 +54,24 @@ export class JobsController {
     private readonly jobs: JobsService,
     private readonly review: ReviewService,
     private readonly kinds: JobKindRegistry,
+    private readonly rejected: RejectsService,
   ) {}
 
   @Post('upload')
   @Groups('uploader')
   @UseInterceptors(CsvUploadInterceptor)
-  @ApiOperation({ summary: 'Upload a CSV (multipart: file + kind); it is checked, stored and queued' })
+  @ApiOperation({
+    summary:
+      'Upload a CSV or JSON Lines file, gzip-compressed or not (multipart: file + kind, optional delimiter, columns, types, on_issues); it is checked, stored and queued.',
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadJobBodyDto })
   @ApiResponse({ status: 201, type: UploadResponseDto })
   @ApiResponse({
     status: 400,
     type: ErrorBody,
-    description: 'EMPTY_FILE, NO_DATA_ROWS, MISSING_COLUMNS, MALFORMED_CSV, UNKNOWN_KIND, FILE_MISSING',
+    description:
+      'EMPTY_FILE, NO_DATA_ROWS, MISSING_COLUMNS (lists the columns found and expected), MALFORMED_CSV, MALFORMED_XLSX, UNKNOWN_FIELD, UNKNOWN_KIND, FILE_MISSING',
   })
   @ApiResponse({ status: 403, type: ErrorBody, description: "Not in group 'uploader'" })
   @ApiResponse({
@@ -75,7 +87,13 @@ export class JobsController {
     @Body() dto: UploadJobDto,
     @UploadedCsv() file: ReceivedFile | undefined,
   ): Promise<UploadResponseDto> {
-    const { job, ignoredColumns } = await this.jobs.upload(user.id, dto.kind, file);
+    const { job, ignoredColumns } = await this.jobs.upload(user.id, dto.kind, file, {
+      delimiter: dto.delimiter,
+      sheet: dto.sheet,
+      columns: dto.columns,
+      types: dto.types,
+      onIssues: dto.on_issues,
+    });
     return {
       job_id: job.id,
       message: 'File uploaded; processing has been queued',
@@ -129,6 +147,43 @@ export class JobsController {
   ): Promise<IssuePageDto> {
     const result = await this.review.listIssues(user, { ...query, jobId: id });
     return { ...result, items: result.items.map((i) => IssueDto.from(i)) };
+  }
+
+  @Get(':id/rejects')
+  @ApiOperation({
+    summary:
+      "A job's rejected rows as CSV, in file order: line_number, row_number, status (open or rejected), the kind's columns and the reason (streamed)",
+  })
+  @ApiProduces('text/csv')
+  @ApiResponse({ status: 200, description: 'text/csv' })
+  @ApiResponse({ status: 404, type: ErrorBody })
+  async rejects(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const lines = await this.rejected.csv(user, id);
+    res.status(200);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="job-${id}-rejects.csv"`);
+    await pipeline(Readable.from(lines), res);
+  }
+
+  @Post(':id/load-valid')
+  @Groups('editor')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Reject every row of a job in review that has an open issue (they stay in GET /jobs/{id}/rejects) and load the others',
+  })
+  @ApiResponse({ status: 202, type: ReviewOutcomeDto })
+  @ApiResponse({ status: 409, type: ErrorBody, description: 'JOB_NOT_IN_REVIEW' })
+  async loadValid(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<ReviewOutcomeDto> {
+    const outcome = await this.rejected.loadValid(user, id);
+    return { job_status: outcome.jobStatus, job_issue_count: outcome.openIssues };
   }
 
   @Post(':id/reprocess')

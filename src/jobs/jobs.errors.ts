@@ -9,6 +9,8 @@ export enum JobsErrorCode {
   NO_DATA_ROWS = 'NO_DATA_ROWS',
   MISSING_COLUMNS = 'MISSING_COLUMNS',
   MALFORMED_CSV = 'MALFORMED_CSV',
+  /** Not a readable XLSX workbook, or it lacks the sheet asked for. */
+  MALFORMED_XLSX = 'MALFORMED_XLSX',
   BINARY_FILE = 'BINARY_FILE',
   UNSUPPORTED_ENCODING = 'UNSUPPORTED_ENCODING',
   DUPLICATE_UPLOAD = 'DUPLICATE_UPLOAD',
@@ -37,6 +39,7 @@ export class JobsError extends DomainError<JobsErrorCode> {
       case JobsErrorCode.NO_DATA_ROWS:
       case JobsErrorCode.MISSING_COLUMNS:
       case JobsErrorCode.MALFORMED_CSV:
+      case JobsErrorCode.MALFORMED_XLSX:
       case JobsErrorCode.UNKNOWN_FIELD:
         return 400;
       case JobsErrorCode.JOB_NOT_FOUND:

@@ -13,6 +13,7 @@ import { IssueLedger } from './services/issue-ledger.js';
 import { JobEvents } from './services/job-events.js';
 import { JobRunner } from './services/job-runner.service.js';
 import { ReviewService } from './services/review.service.js';
+import { RejectsService } from './services/rejects.service.js';
 
 /**
  * Data-ingestion jobs: upload, queued staging and validation, issue review and loading. The worker runs in the
@@ -22,7 +23,15 @@ import { ReviewService } from './services/review.service.js';
 @Module({
   imports: [JobsCoreModule, RealtimeModule, MetricsModule],
   controllers: [JobsController, ReviewController, ContactsController],
-  providers: [CsvUploadInterceptor, JobEvents, IssueLedger, JobRunner, ReviewService, JobsProcessor],
+  providers: [
+    CsvUploadInterceptor,
+    JobEvents,
+    IssueLedger,
+    JobRunner,
+    ReviewService,
+    RejectsService,
+    JobsProcessor,
+  ],
 })
 export class JobsModule implements OnModuleInit {
   constructor(

@@ -431,7 +431,13 @@ describe('jobs lifecycle', () => {
     expect(kinds.body).toEqual([
       expect.objectContaining({
         name: 'contacts',
-        issue_types: ['MISSING_REQUIRED_FIELD', 'INVALID_EMAIL', 'DUPLICATE_EMAIL', 'EXISTING_EMAIL'],
+        issue_types: [
+          'MALFORMED_RECORD',
+          'MISSING_REQUIRED_FIELD',
+          'INVALID_EMAIL',
+          'DUPLICATE_EMAIL',
+          'EXISTING_EMAIL',
+        ],
       }),
       expect.objectContaining({ name: 'sensor_readings', acceptable_issue_types: ['DUPLICATE_READING'] }),
       expect.objectContaining({ name: 'observations', acceptable_issue_types: ['DUPLICATE_OBSERVATION'] }),
@@ -511,15 +517,14 @@ describe('jobs lifecycle', () => {
 });
 
 describe('failures', () => {
-  it('fails a job whose CSV turns out malformed, with the reason', async () => {
+  it('refuses at upload a CSV the worker could not parse (one parser for both), keeping nothing', async () => {
     const csv = 'email,first_name,last_name\nok@example.org,A,B\nbad@example.org,"Ada"Lovelace,C\n';
-    const res = await upload(app.url, uploader.token, csv, 'malformed.csv').expect(201);
-    const job = await waitForJob(app.url, uploader.token, res.body.job_id);
-    expect(job.status).toBe('FAILED');
-    expect(job.error).toMatch(/Malformed CSV/);
-    expect(await sql(`SELECT count(*)::int AS n FROM contacts WHERE email = 'ok@example.org'`)).toEqual([
-      { n: 0 },
-    ]);
+    const res = await upload(app.url, uploader.token, csv, 'malformed.csv').expect(400);
+    expect(res.body.code).toBe('MALFORMED_CSV');
+    expect(res.body.message).toMatch(/closing quote/);
+    expect(
+      await sql(`SELECT count(*)::int AS n FROM jobs WHERE original_filename = 'malformed.csv'`),
+    ).toEqual([{ n: 0 }]);
   });
 
   it('fails a reprocessed job whose stored file has gone, with the reason', async () => {
@@ -583,10 +588,11 @@ describe('upload refusals', () => {
     const wrong = await upload(app.url, uploader.token, sjis, 'sjis.csv');
     await expectRefused(wrong, 415, 'UNSUPPORTED_ENCODING');
     expect(wrong.body.message).toMatch(/Shift_JIS/);
-    await expectRefused(
-      await upload(app.url, uploader.token, 'mail,name\na@b.org,x\n', 'cols.csv'),
-      400,
-      'MISSING_COLUMNS',
+    const columns = await upload(app.url, uploader.token, 'mail,name\na@b.org,x\n', 'cols.csv');
+    await expectRefused(columns, 400, 'MISSING_COLUMNS');
+    expect(columns.body.message).toMatch(/lacks column\(s\) first_name, last_name/);
+    expect(columns.body.message).toMatch(
+      /Found: mail, name\. Expected: email, first_name, last_name, company/,
     );
     await expectRefused(
       await upload(app.url, uploader.token, 'email,first_name,last_name\n"a@b.org,x,y\n', 'quote.csv'),

@@ -283,6 +283,79 @@ describe('refresh-obis-data (CLI)', () => {
   });
 });
 
+describe('full refresh mirrors OBIS', () => {
+  const present = async (ids: string[]) =>
+    (
+      await sql<{ obis_id: string }>(
+        `SELECT obis_id FROM curated_observations WHERE obis_id = ANY($1) ORDER BY obis_id`,
+        [ids],
+      )
+    ).map((r) => r.obis_id);
+
+  it('removes what OBIS no longer returns once a full run completes; a partial, failed or incremental run removes nothing', async () => {
+    await truncateAll();
+    expect((await cli('--mode', 'full')).code).toBe(0);
+    expect(await curatedCount()).toBe(200);
+    const all = obis.records;
+    const gone = [all[3], all[77], all[150]];
+    obis.records = all.filter((r) => !gone.includes(r));
+    const goneIds = gone.map((r) => r.id);
+    try {
+      const partial = await cli('--mode', 'full', '--pages', '2');
+      expect(partial.stdout).toMatch(/succeeded: pages=2 fetched=100 .* removed=0/);
+      expect(await present(goneIds)).toHaveLength(3);
+
+      obis.fail = (q) => q.get('after') === obis.records[99].id;
+      expect((await cli('--mode', 'full')).code).toBe(1);
+      const failed = await lastRun();
+      expect(failed).toMatchObject({ status: 'failed', pages: 2 });
+      expect(await present(goneIds)).toHaveLength(3);
+
+      obis.fail = () => false;
+      const incremental = await cli(
+        '--mode',
+        'incremental',
+        '--start-date',
+        '1900-01-01',
+        '--end-date',
+        '2030-12-31',
+      );
+      expect(incremental.stdout).toMatch(/removed=0/);
+      expect(await present(goneIds)).toHaveLength(3);
+
+      // The failed run, resumed to its end, has every id OBIS returned across both attempts.
+      const resumed = await cli('--resume', failed.id);
+      expect(resumed.code).toBe(0);
+      expect(resumed.stdout).toMatch(/succeeded: pages=4 fetched=197 inserted=0 updated=0 .* removed=3/);
+      expect(await present(goneIds)).toEqual([]);
+      expect(await curatedCount()).toBe(197);
+      const again = await cli('--mode', 'full');
+      expect(again.stdout).toMatch(/removed=0/);
+    } finally {
+      obis.records = all;
+    }
+  });
+
+  it('removes only within the run’s query: records of other taxa stay', async () => {
+    await truncateAll();
+    expect((await cli('--mode', 'full')).code).toBe(0);
+    const all = obis.records;
+    const sunfish = all.filter((r) => r.aphiaID === 127405);
+    const other = all.find((r) => r.aphiaID !== 127405) as (typeof all)[number];
+    expect(sunfish.length).toBeGreaterThan(1);
+    expect((await cli('--mode', 'full', '--taxonid', '127405')).stdout).toMatch(/removed=0/);
+    obis.records = all.filter((r) => r !== sunfish[0] && r !== other);
+    try {
+      const out = await cli('--mode', 'full', '--taxonid', '127405');
+      expect(out.stdout).toMatch(/removed=1 /);
+      expect(await present([sunfish[0].id, other.id])).toEqual([other.id]);
+      expect(await curatedCount()).toBe(199);
+    } finally {
+      obis.records = all;
+    }
+  });
+});
+
 describe('ETL API', () => {
   const waitFor = async (
     url: string,

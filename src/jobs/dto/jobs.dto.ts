@@ -19,6 +19,9 @@ import { IssueResolution, JobIssue } from '../entities/job-issue.entity.js';
 import { Job, JobStatus } from '../entities/job.entity.js';
 import { StagingRow, StagingStatus } from '../entities/staging-row.entity.js';
 import { JOB_KIND_NAMES } from '../kinds/registry.js';
+import { VALUE_TYPES, type ValueType } from '../kinds/value-types.js';
+import { DELIMITERS, type Delimiter } from '../upload/csv-records.js';
+import type { OnIssues } from '../entities/job.entity.js';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' || value === true ? true : value === 'false' || value === false ? false : value;
@@ -33,11 +36,74 @@ export class UploadJobDto {
   @IsNotEmpty()
   @MaxLength(64)
   kind: string;
+
+  @ApiPropertyOptional({
+    enum: [',', ';', 'tab', '|'],
+    description: 'CSV delimiter; detected from the file when absent (`,` `;` tab `|`)',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'tab' ? '\t' : value))
+  @IsIn(DELIMITERS)
+  delimiter?: Delimiter;
+
+  @ApiPropertyOptional({
+    example: 'Contacts',
+    description: 'XLSX: the worksheet to read (default the first)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  sheet?: string;
+
+  @ApiPropertyOptional({
+    type: 'string',
+    example: '{"email": "E-Mail Adresse", "first_name": "Vorname"}',
+    description:
+      'JSON object: kind column -> header cell of the file, over the names and aliases of the kind',
+  })
+  @IsOptional()
+  @Transform(parseJsonField)
+  @IsObject({ message: 'columns must be a JSON object of kind column -> header cell' })
+  columns?: Record<string, string>;
+
+  @ApiPropertyOptional({
+    type: 'string',
+    example: '{"value": "decimal_comma", "timestamp": "date_dmy"}',
+    description: `JSON object: kind column -> how to read its cells (${VALUE_TYPES.join(', ')})`,
+  })
+  @IsOptional()
+  @Transform(parseJsonField)
+  @IsObject({ message: 'types must be a JSON object of kind column -> type' })
+  types?: Record<string, ValueType>;
+
+  @ApiPropertyOptional({
+    enum: ['review', 'load_valid'],
+    description:
+      'review (default): rows with issues wait in NEEDS_REVIEW; load_valid: they are rejected (GET /jobs/{id}/rejects) and the other rows load, as pgloader does',
+  })
+  @IsOptional()
+  @IsIn(['review', 'load_valid'])
+  on_issues?: OnIssues;
+}
+
+/** A multipart field holding JSON: parsed, or left as text for the validator to refuse. */
+function parseJsonField({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
 }
 
 /** Swagger shape of the multipart body. */
 export class UploadJobBodyDto extends UploadJobDto {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'CSV, UTF-8 or Latin-1, with a header line' })
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description:
+      'CSV (delimiter `,` `;` tab or `|`, UTF-8 or Latin-1, with a header line) or JSON Lines (one object per line), either gzip-compressed or not; or an XLSX workbook (its first sheet, or `sheet`)',
+  })
   file: unknown;
 }
 
@@ -65,6 +131,17 @@ export class JobDto {
   @ApiProperty({ description: 'Open issues' }) issue_count: number;
   @ApiProperty({ description: 'Rows written to the target' }) loaded_rows: number;
   @ApiProperty({ nullable: true, type: String, description: 'Why the job failed' }) error: string | null;
+  @ApiProperty({ enum: ['csv', 'jsonl', 'xlsx'] }) format: string;
+  @ApiProperty({ description: 'How the file is read: delimiter, compression, columns, types, on_issues' })
+  options: Record<string, unknown>;
+  @ApiProperty({ description: 'True when JOBS_MAX_ISSUES cut the issue report short' })
+  partial_report: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description: 'Where the last run spent its time, ms: stage_ms (of which copy_wait_ms), check_ms, load_ms',
+  })
+  timings: Record<string, number> | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) process_started_at: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) process_ended_at: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
@@ -86,6 +163,10 @@ export class JobDto {
       issue_count: job.issueCount,
       loaded_rows: job.loadedRows,
       error: job.error,
+      format: job.format,
+      options: { ...job.options },
+      partial_report: job.partialReport,
+      timings: job.timings,
       process_started_at: job.processStartedAt?.toISOString() ?? null,
       process_ended_at: job.processEndedAt?.toISOString() ?? null,
       created_at: job.createdAt.toISOString(),
@@ -115,6 +196,12 @@ export class IssueDto {
   @ApiProperty({ format: 'uuid' }) job_id: string;
   @ApiProperty({ description: 'The staged row (PUT /api/v1/staging/{id} corrects it)' }) staging_id: number;
   @ApiProperty({ description: '1 = first data row after the header' }) row_number: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'The file line where the row starts (a quoted field may span lines)',
+  })
+  line_number: number | null;
   @ApiProperty({ example: 'INVALID_EMAIL' }) type: string;
   @ApiProperty({ example: 'email' }) field: string;
   @ApiProperty() message: string;
@@ -132,6 +219,7 @@ export class IssueDto {
       job_id: issue.jobId,
       staging_id: Number(issue.stagingId),
       row_number: issue.rowNumber,
+      line_number: issue.lineNumber,
       type: issue.type,
       field: issue.field,
       message: issue.message,

@@ -24,6 +24,10 @@ export class JobIssue {
   @Column({ name: 'row_number', type: 'integer' })
   rowNumber: number;
 
+  /** The file line where the row's record starts (null for rows staged before lines were kept). */
+  @Column({ name: 'line_number', type: 'integer', nullable: true })
+  lineNumber: number | null;
+
   /** MISSING_REQUIRED_FIELD, INVALID_EMAIL, DUPLICATE_EMAIL, EXISTING_EMAIL, ... (declared by the kind). */
   @Column({ type: 'text' })
   type: string;

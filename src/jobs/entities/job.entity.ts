@@ -1,4 +1,26 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { ValueType } from '../kinds/value-types.js';
+import type { Delimiter } from '../upload/csv-records.js';
+import type { RecordFormat } from '../upload/record-formats.js';
+
+/** What to do with rows that have issues. */
+export type OnIssues = 'review' | 'load_valid';
+
+/** How to read the stored file, fixed at upload so every run reads it alike. */
+export interface JobFileOptions {
+  delimiter?: Delimiter;
+  compression?: 'gzip' | null;
+  /** XLSX: the worksheet read (default the first). */
+  sheet?: string;
+  /** JSON Lines: the keys that make the header. */
+  keys?: string[];
+  /** The uploader's mapping: kind column -> header cell. */
+  columns?: Record<string, string>;
+  /** The uploader's type overrides per kind column. */
+  types?: Record<string, ValueType>;
+  /** `review` (default): rows with issues wait for a reviewer; `load_valid`: they are rejected, the rest loads. */
+  onIssues?: OnIssues;
+}
 
 export enum JobStatus {
   PENDING = 'PENDING',
@@ -35,6 +57,20 @@ export class Job {
   /** `utf-8` or `windows-1252` (Latin-1), detected at upload. */
   @Column({ type: 'text' })
   encoding: string;
+
+  @Column({ type: 'text', default: 'csv' })
+  format: RecordFormat;
+
+  @Column({ type: 'jsonb', default: {} })
+  options: JobFileOptions;
+
+  /** True when JOBS_MAX_ISSUES stopped the recording of issues: the report lists only the first ones. */
+  @Column({ name: 'partial_report', type: 'boolean', default: false })
+  partialReport: boolean;
+
+  /** Where the last run's time went (ms): stage (of which copy_wait), check, load. */
+  @Column({ type: 'jsonb', nullable: true })
+  timings: Record<string, number> | null;
 
   @Column({ name: 'size_bytes', type: 'bigint' })
   sizeBytes: string;

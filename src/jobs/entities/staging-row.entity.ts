@@ -32,6 +32,10 @@ export class StagingRow {
   @Column({ name: 'row_number', type: 'integer' })
   rowNumber: number;
 
+  /** The file line where the row's record starts (null for rows staged before lines were kept). */
+  @Column({ name: 'line_number', type: 'integer', nullable: true })
+  lineNumber: number | null;
+
   /** sha1 of the row's canonical values; recorded on the loaded target row as its lineage. */
   @Column({ name: 'row_hash', type: 'text' })
   rowHash: string;

@@ -53,7 +53,7 @@ export class CsvUploadInterceptor implements NestInterceptor {
   ) {
     this.handler = multer({
       storage: new IntakeStorage(intake),
-      limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: 1024 },
+      limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: 16 * 1024 },
       defParamCharset: 'utf8',
     }).single('file');
   }

@@ -83,7 +83,13 @@ export class ContactsKind implements JobKind {
       description: 'Company or organisation',
     },
   ] as const;
-  readonly issueTypes = ['MISSING_REQUIRED_FIELD', 'INVALID_EMAIL', 'DUPLICATE_EMAIL', 'EXISTING_EMAIL'];
+  readonly issueTypes = [
+    'MALFORMED_RECORD',
+    'MISSING_REQUIRED_FIELD',
+    'INVALID_EMAIL',
+    'DUPLICATE_EMAIL',
+    'EXISTING_EMAIL',
+  ];
   readonly acceptableIssues = ['DUPLICATE_EMAIL', 'EXISTING_EMAIL'];
   readonly setChecks = [DUPLICATE_EMAIL, EXISTING_EMAIL];
 

@@ -86,10 +86,15 @@ export function headerKey(header: string): string {
     .replace(/[\s_.-]+/g, '');
 }
 
-/** For each kind column, the index of its header cell (or -1), and the required columns the header lacks. */
+/**
+ * For each kind column, the index of its header cell (or -1), the required columns the header lacks and the header
+ * cells no column uses. `mapping` (the upload's `columns`: kind column -> header cell) takes precedence over the
+ * names and aliases; a mapped cell the header lacks is missing.
+ */
 export function mapHeader(
   kind: Pick<JobKind, 'columns'>,
   header: readonly string[],
+  mapping: Readonly<Record<string, string>> = {},
 ): { indexes: Map<string, number>; missing: string[]; ignored: string[] } {
   const byKey = new Map<string, number>();
   header.forEach((cell, i) => {
@@ -99,13 +104,14 @@ export function mapHeader(
   const indexes = new Map<string, number>();
   const used = new Set<number>();
   for (const column of kind.columns) {
-    const index = [column.name, ...column.aliases]
-      .map((name) => byKey.get(headerKey(name)))
-      .find((i) => i !== undefined);
+    const names = column.name in mapping ? [mapping[column.name]] : [column.name, ...column.aliases];
+    const index = names.map((name) => byKey.get(headerKey(name))).find((i) => i !== undefined);
     indexes.set(column.name, index ?? -1);
     if (index !== undefined) used.add(index);
   }
-  const missing = kind.columns.filter((c) => c.required && indexes.get(c.name) === -1).map((c) => c.name);
+  const missing = kind.columns
+    .filter((c) => (c.required || c.name in mapping) && indexes.get(c.name) === -1)
+    .map((c) => c.name);
   const ignored = header.filter((cell, i) => !used.has(i) && cell.trim() !== '');
   return { indexes, missing, ignored };
 }

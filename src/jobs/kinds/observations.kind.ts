@@ -149,6 +149,7 @@ export class ObservationsKind implements JobKind {
     { name: 'sex', aliases: ['gender'], required: false, description: OBSERVATION_SEXES.join(', ') },
   ] as const;
   readonly issueTypes = [
+    'MALFORMED_RECORD',
     'MISSING_REQUIRED_FIELD',
     'INVALID_NUMBER',
     'OUT_OF_RANGE',

@@ -44,6 +44,7 @@ export class SensorReadingsKind implements JobKind {
     'Sensor readings: timestamp, sensor_type, sensor_id, value, unit, origin, source_protocol (loaded through Sensors)';
   readonly columns = SENSOR_READING_COLUMNS;
   readonly issueTypes = [
+    'MALFORMED_RECORD',
     'MISSING_REQUIRED_FIELD',
     'INVALID_TIMESTAMP',
     'TIMESTAMP_OUT_OF_RANGE',

@@ -56,9 +56,10 @@ export async function refuseRows(tx: ClientBase, jobId: string, refused: Refused
     refused.map((r) => r.stagingId),
   ]);
   await tx.query(
-    `INSERT INTO job_issues (job_id, staging_id, row_number, type, field, message, value, resolution, comment,
-       resolved_at)
-     SELECT $1, r.staging_id, r.row_number, 'REFUSED_BY_TARGET', '', r.reason, NULL, 'DISCARDED',
+    `INSERT INTO job_issues (job_id, staging_id, row_number, line_number, type, field, message, value, resolution,
+       comment, resolved_at)
+     SELECT $1, r.staging_id, r.row_number, (SELECT line_number FROM staging WHERE id = r.staging_id),
+       'REFUSED_BY_TARGET', '', r.reason, NULL, 'DISCARDED',
        'Refused by the target when loading', now()
      FROM unnest($2::bigint[], $3::int[], $4::text[]) AS r(staging_id, row_number, reason)
      ON CONFLICT (staging_id, type, field) DO NOTHING`,

@@ -31,8 +31,8 @@ export class IssueLedger {
   /** Issues from the problems `validateRow` left on staged rows (all rows of the job, or one). Idempotent. */
   async recordRowProblems(tx: ClientBase, jobId: string, stagingId?: string): Promise<void> {
     await tx.query(
-      `INSERT INTO job_issues (job_id, staging_id, row_number, type, field, message, value)
-       SELECT s.job_id, s.id, s.row_number, p->>'type', p->>'field', p->>'message', p->>'value'
+      `INSERT INTO job_issues (job_id, staging_id, row_number, line_number, type, field, message, value)
+       SELECT s.job_id, s.id, s.row_number, s.line_number, p->>'type', p->>'field', p->>'message', p->>'value'
        FROM staging s CROSS JOIN LATERAL jsonb_array_elements(s.problems) p
        WHERE s.job_id = $1 AND s.problems IS NOT NULL AND s.status IN ('READY', 'ISSUE')
          AND ($2::bigint IS NULL OR s.id = $2::bigint)
@@ -121,13 +121,14 @@ export class IssueLedger {
 
   private async settleOnce(jobId: string): Promise<Settled | undefined> {
     return this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ status: JobStatus; kind: string }>(
-        `SELECT status, kind FROM jobs WHERE id = $1 FOR UPDATE`,
+      const { rows } = await tx.query<{ status: JobStatus; kind: string; partial_report: boolean }>(
+        `SELECT status, kind, partial_report FROM jobs WHERE id = $1 FOR UPDATE`,
         [jobId],
       );
       const job = rows[0];
       if (!job || ![JobStatus.PROCESSING, JobStatus.NEEDS_REVIEW].includes(job.status)) return undefined;
-      const open = await this.openCount(tx, jobId);
+      let open = await this.openCount(tx, jobId);
+      if (open === 0 && job.partial_report) open = await this.unreportedCount(tx, jobId);
       if (open > 0) {
         await tx.query(
           `UPDATE jobs SET status = 'NEEDS_REVIEW', issue_count = $2,
@@ -156,6 +157,51 @@ export class IssueLedger {
     return rows[0].n;
   }
 
+  /**
+   * Rows with issues whose issues a capped report (JOBS_MAX_ISSUES) did not record: they hold the job in review
+   * like open issues, until `rejectOpenIssues` sets them aside or the job is reprocessed.
+   */
+  private async unreportedCount(tx: ClientBase, jobId: string): Promise<number> {
+    const { rows } = await tx.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM staging WHERE job_id = $1 AND status = 'ISSUE'`,
+      [jobId],
+    );
+    return rows[0].n;
+  }
+
+  /**
+   * Keeps the first `cap` open issues of the job (file order) and drops the others, their rows staying ISSUE;
+   * marks the job `partial_report` when some were dropped. No cap (0) keeps them all.
+   */
+  async capIssues(tx: ClientBase, jobId: string, cap: number): Promise<void> {
+    if (cap <= 0) return;
+    const { rowCount } = await tx.query(
+      `DELETE FROM job_issues WHERE id IN (
+         SELECT id FROM job_issues WHERE job_id = $1 AND resolved_at IS NULL
+         ORDER BY row_number, id OFFSET $2)`,
+      [jobId, cap],
+    );
+    if (rowCount) await tx.query(`UPDATE jobs SET partial_report = true WHERE id = $1`, [jobId]);
+  }
+
+  /**
+   * pgloader's way: every row with an issue is rejected (DISCARD, its open issues closed as DISCARDED with the
+   * reason kept), so the job's other rows can load. Returns how many rows were rejected.
+   */
+  async rejectOpenIssues(tx: ClientBase, jobId: string, userId: string | null): Promise<number> {
+    const { rowCount } = await tx.query(
+      `UPDATE staging SET status = 'DISCARD', updated_at = now() WHERE job_id = $1 AND status = 'ISSUE'`,
+      [jobId],
+    );
+    await tx.query(
+      `UPDATE job_issues SET resolution = 'DISCARDED', resolved_at = now(), resolved_by = $2,
+         comment = 'Rejected: the job loaded without it'
+       WHERE job_id = $1 AND resolved_at IS NULL`,
+      [jobId, userId],
+    );
+    return rowCount ?? 0;
+  }
+
   /** Keeps `jobs.issue_count` equal to the open issues while a job is in review. */
   async recount(tx: ClientBase, jobId: string): Promise<void> {
     await tx.query(
@@ -174,8 +220,10 @@ export class IssueLedger {
          WHERE i.job_id = $1 AND i.type = $2 AND i.resolved_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM found f WHERE f.staging_id = i.staging_id AND f.field = i.field)
        )
-       INSERT INTO job_issues (job_id, staging_id, row_number, type, field, message, value)
-       SELECT $1, f.staging_id, f.row_number, $2, f.field, f.message, f.value FROM found f
+       INSERT INTO job_issues (job_id, staging_id, row_number, line_number, type, field, message, value)
+       SELECT $1, f.staging_id, f.row_number, (SELECT line_number FROM staging WHERE id = f.staging_id), $2,
+         f.field, f.message, f.value
+       FROM found f
        ON CONFLICT (staging_id, type, field) DO UPDATE
          SET resolution = NULL, resolved_at = NULL, resolved_by = NULL, comment = NULL,
              message = EXCLUDED.message, value = EXCLUDED.value

@@ -6,12 +6,26 @@ import { page, Page, PageQueryDto } from '../../common/pagination/pagination.js'
 import { Job, JobStatus } from '../entities/job.entity.js';
 import { JobsQueue } from '../jobs.queue.js';
 import { JobsError, JobsErrorCode } from '../jobs.errors.js';
-import { mapHeader } from '../kinds/job-kind.js';
+import { JobKind, mapHeader } from '../kinds/job-kind.js';
+import { VALUE_TYPES, type ValueType } from '../kinds/value-types.js';
+import type { Delimiter } from '../upload/csv-records.js';
+import type { OnIssues } from '../entities/job.entity.js';
 import { JobKindRegistry } from '../kinds/registry.js';
 import { ObjectStorage, uploadKey } from '../storage/object-storage.js';
 import { CsvIntake, ReceivedFile } from './csv-intake.js';
 import { jobLogFields } from './job-events.js';
 import { JobsDb } from './jobs-db.js';
+
+/** What the uploader said about the file, beside its kind. */
+export interface UploadOptions {
+  delimiter?: Delimiter;
+  /** XLSX: the worksheet to read (default the first). */
+  sheet?: string;
+  /** Kind column -> header cell. */
+  columns?: Record<string, string>;
+  types?: Record<string, ValueType>;
+  onIssues?: OnIssues;
+}
 
 export interface UploadResult {
   job: Job;
@@ -44,19 +58,34 @@ export class JobsService {
    * Checks the received file, stores it and queues the job. The temporary file is always removed. If the queue
    * does not take the job, the job row and the stored object are rolled back and the caller gets a 503.
    */
-  async upload(ownerId: string, kindName: string, file: ReceivedFile | undefined): Promise<UploadResult> {
+  async upload(
+    ownerId: string,
+    kindName: string,
+    file: ReceivedFile | undefined,
+    options: UploadOptions = {},
+  ): Promise<UploadResult> {
     if (!file) {
-      throw new JobsError(JobsErrorCode.FILE_MISSING, "Send the CSV as a multipart part named 'file'");
+      throw new JobsError(JobsErrorCode.FILE_MISSING, "Send the file as a multipart part named 'file'");
     }
     try {
       const kind = this.kinds.get(kindName);
-      const facts = file.facts();
-      const { missing, ignored } = mapHeader(kind, facts.header);
+      checkOptions(kind, options);
+      const facts = await file.facts({ delimiter: options.delimiter, sheet: options.sheet });
+      const { missing, ignored } = mapHeader(kind, facts.header, options.columns);
       if (missing.length > 0) {
+        const expected = kind.columns.map((c) => (c.required ? c.name : `${c.name} (optional)`));
         throw new JobsError(
           JobsErrorCode.MISSING_COLUMNS,
-          `The header lacks required column(s) ${missing.join(', ')} for kind '${kind.name}'`,
-          { missing, header: facts.header },
+          `The header lacks column(s) ${missing.join(', ')} for kind '${kind.name}'. Found: ${
+            facts.header.join(', ') || '(none)'
+          }. Expected: ${expected.join(', ')} (aliases: GET /api/v1/jobs/kinds; or map them with 'columns')`,
+          {
+            missing,
+            found: facts.header,
+            expected: kind.columns.map((c) => ({ name: c.name, required: c.required, aliases: c.aliases })),
+            delimiter: facts.delimiter,
+            format: facts.format,
+          },
         );
       }
       await this.assertNotUploaded(ownerId, file.sha256);
@@ -81,6 +110,16 @@ export class JobsService {
             contentHash: file.sha256,
             storageKey: key,
             encoding: facts.encoding,
+            format: facts.format,
+            options: {
+              delimiter: facts.delimiter,
+              compression: file.compression,
+              ...(facts.format === 'jsonl' && { keys: facts.header }),
+              ...(facts.format === 'xlsx' && options.sheet && { sheet: options.sheet }),
+              ...(options.columns && { columns: options.columns }),
+              ...(options.types && { types: options.types }),
+              ...(options.onIssues && { onIssues: options.onIssues }),
+            },
             sizeBytes: String(file.size),
             totalRows: facts.dataRows,
           }),
@@ -237,6 +276,32 @@ export class JobsService {
       JobsErrorCode.DUPLICATE_UPLOAD,
       `You already uploaded this file (job ${existing?.id ?? 'unknown'})`,
       { job_id: existing?.id },
+    );
+  }
+}
+
+/** The uploader's mapping and types must name columns of the kind. */
+function checkOptions(kind: JobKind, options: UploadOptions): void {
+  const known = new Set(kind.columns.map((c) => c.name));
+  for (const [field, value] of [
+    ['columns', options.columns],
+    ['types', options.types],
+  ] as const) {
+    const unknown = Object.keys(value ?? {}).filter((k) => !known.has(k));
+    if (unknown.length > 0) {
+      throw new JobsError(
+        JobsErrorCode.UNKNOWN_FIELD,
+        `'${field}' names unknown column(s) ${unknown.join(', ')} for kind '${kind.name}'; expected ${[
+          ...known,
+        ].join(', ')}`,
+      );
+    }
+  }
+  const badTypes = Object.entries(options.types ?? {}).filter(([, t]) => !VALUE_TYPES.includes(t));
+  if (badTypes.length > 0) {
+    throw new JobsError(
+      JobsErrorCode.UNKNOWN_FIELD,
+      `Unknown type(s) ${badTypes.map(([c, t]) => `${c}: ${String(t)}`).join(', ')}; expected one of ${VALUE_TYPES.join(', ')}`,
     );
   }
 }

@@ -209,7 +209,7 @@ export class ReviewService {
    * the rows again and loads them (COMPLETED), or finds new issues (NEEDS_REVIEW). Should the queue not take the
    * run, the load happens here instead.
    */
-  private async settle(jobId: string): Promise<ReviewOutcome> {
+  async settle(jobId: string): Promise<ReviewOutcome> {
     const queued = await this.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ status: JobStatus }>(
         `SELECT status FROM jobs WHERE id = $1 FOR UPDATE`,

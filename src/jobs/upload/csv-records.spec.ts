@@ -37,6 +37,31 @@ describe('CsvRecords', () => {
     },
   );
 
+  it('says on which line each record starts: quoted line breaks, CRLF and blank lines count', () => {
+    const text = 'a,b\r\n1,"x\r\ny"\r\n\r\n2,z\n"",""\n3,"p\nq\nr"\n4,w';
+    for (const size of [1, 2, 5, 1000]) {
+      const parser = new CsvRecords();
+      const lines: number[] = [];
+      const rows: string[][] = [];
+      for (let i = 0; i < text.length; i += size) {
+        rows.push(...parser.push(text.slice(i, i + size)));
+        lines.push(...parser.lines);
+      }
+      rows.push(...parser.end());
+      lines.push(...parser.lines);
+      expect(rows.map((r) => r[0])).toEqual(['a', '1', '2', '3', '4']);
+      expect(lines).toEqual([1, 2, 5, 7, 10]);
+    }
+  });
+
+  it('splits on the delimiter it is given, quotes included', () => {
+    const parser = new CsvRecords(';');
+    expect([...parser.push('a;b\n"x;y";1,5\n'), ...parser.end()]).toEqual([
+      ['a', 'b'],
+      ['x;y', '1,5'],
+    ]);
+  });
+
   it.each([
     ['an unclosed quote', 'a,b\n"x,y\n', /Unclosed quoted field/],
     ['text after a closing quote', 'a,b\n"x"y,z\n', /Invalid closing quote/],

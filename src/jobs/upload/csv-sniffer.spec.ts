@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import { CsvSniffer } from './csv-sniffer.js';
+import { recordReader } from './record-formats.js';
 
 /** Feeds `content` in chunks of `size` bytes, as a stream would. */
 function sniff(content: Buffer | string, size = 7) {
@@ -21,7 +22,51 @@ const codeOf = (fn: () => unknown) => {
 describe('CsvSniffer', () => {
   it('counts records across chunks: quoted newlines, CRLF and blank lines', () => {
     const csv = '\uFEFFemail,"first\nname"\r\n\r\na@b.org,"x\r\ny"\r\n  \n,,\nc@d.org,z';
-    expect(sniff(csv).facts()).toEqual({ encoding: 'utf-8', header: ['email', 'first\nname'], dataRows: 2 });
+    expect(sniff(csv).facts()).toEqual({
+      format: 'csv',
+      delimiter: ',',
+      encoding: 'utf-8',
+      header: ['email', 'first\nname'],
+      dataRows: 2,
+    });
+  });
+
+  it('counts the records the worker stages: a line of empty quoted fields is no record for either', () => {
+    const csv = 'email,name\n"",""\na@b.org,Ada\n,\n"",\nc@d.org,"Grace"\n';
+    const facts = sniff(csv, 3).facts();
+    const reader = recordReader({ format: 'csv', delimiter: ',' });
+    const records = [...reader.push(csv), ...reader.end()];
+    expect(facts.dataRows).toBe(2);
+    expect(records.length - 1).toBe(facts.dataRows);
+  });
+
+  it.each([
+    [';', 'email;first_name;company\na@b.org;Ada;"Acme, Ltd"\nc@d.org;Grace;Navy\n'],
+    ['\t', 'email\tfirst_name\tcompany\na@b.org\tAda\tAcme, Ltd\nc@d.org\tGrace\tNavy\n'],
+    ['|', 'email|first_name|company\na@b.org|Ada|Acme; Ltd\nc@d.org|Grace|Navy\n'],
+    [',', 'email,first_name,company\na@b.org,Ada,"Acme; Ltd"\nc@d.org,Grace,Navy\n'],
+  ])('detects the delimiter %j', (delimiter, csv) => {
+    expect(sniff(csv).facts()).toMatchObject({
+      delimiter,
+      header: ['email', 'first_name', 'company'],
+      dataRows: 2,
+    });
+  });
+
+  it('takes the delimiter it is told', () => {
+    const csv = 'email;name\na@b.org;Ada, Lovelace\n';
+    const sniffer = new CsvSniffer({ delimiter: ',' });
+    sniffer.push(Buffer.from(csv));
+    expect(sniffer.facts()).toMatchObject({ delimiter: ',', header: ['email;name'] });
+  });
+
+  it('reads JSON Lines: header from the keys, blank lines skipped', () => {
+    const jsonl = '{"email":"a@b.org","first_name":"Ada"}\n\n{"email":"c@d.org","company":"Navy"}\n';
+    expect(sniff(jsonl).facts()).toMatchObject({
+      format: 'jsonl',
+      header: ['email', 'first_name', 'company'],
+      dataRows: 2,
+    });
   });
 
   it('keeps UTF-8 multi-byte characters split across chunks as UTF-8', () => {

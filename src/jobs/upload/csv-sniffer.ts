@@ -1,36 +1,54 @@
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
-import { parse } from 'csv-parse/sync';
 import { isUtf8 } from 'node:buffer';
+import { StringDecoder } from 'node:string_decoder';
 import { JobsError, JobsErrorCode } from '../jobs.errors.js';
+import { CsvFormatError, type Delimiter } from './csv-records.js';
+import { detectFormat, FormatChoice, RecordFormat, RecordReader, recordReader } from './record-formats.js';
 
-const QUOTE = 0x22;
-const LF = 0x0a;
-const MAX_HEADER_BYTES = 64 * 1024;
 const SAMPLE_BYTES = 64 * 1024;
 /** Encodings chardet may name for Latin-1 text; all are decoded as windows-1252, Latin-1's superset. */
 const LATIN = /^(ISO-8859-\d+|windows-125\d)$/i;
 
 /** What an upload turned out to be, once every byte has gone through the sniffer. */
 export interface CsvFacts {
+  format: RecordFormat;
   encoding: 'utf-8' | 'windows-1252';
+  delimiter: Delimiter;
   header: string[];
-  /** Data rows after the header (blank lines not counted). */
+  /** Data rows after the header (blank records not counted). */
   dataRows: number;
 }
 
+/** What the uploader said about the file, over what the sniffer would guess. */
+export interface SniffHints {
+  delimiter?: Delimiter;
+  /** XLSX: the worksheet to read (default the first). */
+  sheet?: string;
+}
+
+/** The facts of a workbook from its header and record count (header included), or the 4xx it deserves. */
+export function workbookFacts(header: string[] | undefined, records: number): CsvFacts {
+  if (!header || records === 0)
+    throw new JobsError(JobsErrorCode.EMPTY_FILE, 'The worksheet has no header and no data');
+  if (records === 1)
+    throw new JobsError(JobsErrorCode.NO_DATA_ROWS, 'The worksheet has a header but no data rows');
+  return {
+    format: 'xlsx',
+    encoding: 'utf-8',
+    delimiter: ',',
+    header: header.map((c) => c.trim()),
+    dataRows: records - 1,
+  };
+}
+
 /**
- * Looks at an upload as it streams past, in constant memory: counts CSV records (quote-aware, blank lines
- * skipped), keeps the header line, checks that the bytes are UTF-8 and watches for binary content. `facts()`
- * then says what the file is, or throws the 4xx the uploader should get.
+ * Looks at an upload as it streams past, in constant memory: chooses the format (CSV or JSON Lines) and the CSV
+ * delimiter from the first 64 KiB, then counts records with the parser the worker uses (`recordReader`), keeps the
+ * header, checks that the bytes are UTF-8 and watches for binary content. `facts()` then says what the file is, or
+ * throws the 4xx the uploader should get.
  */
 export class CsvSniffer {
-  private records = 0;
-  private inQuotes = false;
-  private recordHasContent = false;
-  private headerDone = false;
-  private readonly headerChunks: Buffer[] = [];
-  private headerBytes = 0;
   private size = 0;
   private sawNul = false;
   private controlBytes = 0;
@@ -40,6 +58,17 @@ export class CsvSniffer {
   private utf8Tail: Buffer = Buffer.alloc(0);
   private readonly sample: Buffer[] = [];
   private sampleBytes = 0;
+  /** The first bytes, to read the header again in the encoding the whole file turns out to have. */
+  private readonly head: Buffer[] = [];
+  private headBytes = 0;
+  private readonly decoder = new StringDecoder('utf8');
+  private pending = '';
+  private choice: FormatChoice | undefined;
+  private reader: RecordReader | undefined;
+  private header: string[] | undefined;
+  private formatError: CsvFormatError | undefined;
+
+  constructor(private readonly hints: SniffHints = {}) {}
 
   push(chunk: Buffer): void {
     if (this.size < 8)
@@ -49,7 +78,11 @@ export class CsvSniffer {
     if (!this.sawNul && chunk.indexOf(0) !== -1) this.sawNul = true;
     this.checkUtf8(chunk);
     this.keepSample(chunk);
-    this.countRecords(chunk);
+    if (this.headBytes < SAMPLE_BYTES) {
+      this.head.push(Buffer.from(chunk.subarray(0, SAMPLE_BYTES - this.headBytes)));
+      this.headBytes += Math.min(chunk.length, SAMPLE_BYTES - this.headBytes);
+    }
+    this.parse(this.decoder.write(chunk), false);
   }
 
   facts(): CsvFacts {
@@ -62,22 +95,79 @@ export class CsvSniffer {
       );
     }
     if (this.sawNul || this.controlBytes > Math.min(this.size, 8192) * 0.05) {
-      throw new JobsError(JobsErrorCode.BINARY_FILE, 'The file is binary, not a CSV text file');
+      throw new JobsError(JobsErrorCode.BINARY_FILE, 'The file is binary, not a text file');
     }
     const encoding = this.encoding();
-    if (this.inQuotes) {
+    this.parse(this.decoder.end(), true);
+    if (this.formatError) {
+      const unclosed = /Unclosed/.test(this.formatError.message);
       throw new JobsError(
         JobsErrorCode.MALFORMED_CSV,
-        'The file ends inside a quoted field (unbalanced quote)',
+        unclosed
+          ? 'The file ends inside a quoted field (unbalanced quote)'
+          : `The file is not valid CSV: ${this.formatError.message}`,
       );
     }
-    const records = this.records + (this.recordHasContent ? 1 : 0);
-    if (records === 0) throw new JobsError(JobsErrorCode.EMPTY_FILE, 'The file has no header and no data');
-    const header = this.parseHeader(encoding);
+    const records = this.reader?.count ?? 0;
+    if (records === 0 || !this.choice)
+      throw new JobsError(JobsErrorCode.EMPTY_FILE, 'The file has no header and no data');
+    const header = encoding === 'utf-8' ? this.header : this.headerIn(encoding);
     if (records === 1) {
       throw new JobsError(JobsErrorCode.NO_DATA_ROWS, 'The file has a header but no data rows');
     }
-    return { encoding, header, dataRows: records - 1 };
+    return {
+      format: this.choice.format,
+      encoding,
+      delimiter: this.choice.delimiter,
+      header: (header ?? []).map((cell) => cell.trim()),
+      dataRows: records - 1,
+    };
+  }
+
+  /** Parses decoded text: the first 64 KiB wait until the format is chosen. */
+  private parse(text: string, final: boolean): void {
+    if (this.formatError) return;
+    if (!this.reader) {
+      this.pending += text;
+      if (this.pending.length < SAMPLE_BYTES && !final) return;
+      this.choice = detectFormat(this.pending, final);
+      if (this.hints.delimiter && this.choice.format === 'csv') this.choice.delimiter = this.hints.delimiter;
+      this.reader = recordReader(this.choice);
+      text = this.pending;
+      this.pending = '';
+    }
+    try {
+      const records = this.reader.push(text);
+      if (final) records.push(...this.reader.end());
+      if (!this.header && records.length > 0) this.header = records[0];
+      if (
+        !this.header &&
+        this.reader.count === 0 &&
+        !final &&
+        text.length > 0 &&
+        this.size > SAMPLE_BYTES * 2
+      )
+        throw new JobsError(
+          JobsErrorCode.MALFORMED_CSV,
+          'The first record is longer than 128 KiB: not a header',
+        );
+    } catch (e) {
+      if (!(e instanceof CsvFormatError)) throw e;
+      this.formatError = e;
+    }
+  }
+
+  /** The header read again from the first bytes, decoded as Latin-1. */
+  private headerIn(encoding: 'windows-1252'): string[] | undefined {
+    if (!this.choice) return undefined;
+    const text = iconv.decode(Buffer.concat(this.head), encoding === 'windows-1252' ? 'win1252' : 'utf8');
+    const reader = recordReader(this.choice);
+    try {
+      const records = reader.push(text);
+      return (records.length > 0 ? records : reader.end())[0];
+    } catch {
+      return this.header;
+    }
   }
 
   private encoding(): CsvFacts['encoding'] {
@@ -89,25 +179,6 @@ export class CsvSniffer {
       `The file is neither UTF-8 nor Latin-1${guess ? ` (it looks like ${guess})` : ''}; re-save it as UTF-8`,
     );
   }
-
-  private parseHeader(encoding: CsvFacts['encoding']): string[] {
-    const bytes = Buffer.concat(this.headerChunks);
-    const text = encoding === 'utf-8' ? bytes.toString('utf8') : iconv.decode(bytes, 'win1252');
-    try {
-      const [header] = parse(text, {
-        bom: true,
-        relax_column_count: true,
-        skip_empty_lines: true,
-      }) as string[][];
-      return (header ?? []).map((cell) => cell.trim());
-    } catch (e) {
-      throw new JobsError(
-        JobsErrorCode.MALFORMED_CSV,
-        `The header line is not valid CSV: ${(e as Error).message}`,
-      );
-    }
-  }
-
   private countControl(head: Buffer): void {
     for (const b of head) {
       if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) this.controlBytes++;
@@ -141,41 +212,5 @@ export class CsvSniffer {
     const part = chunk.subarray(0, SAMPLE_BYTES - this.sampleBytes);
     this.sample.push(Buffer.from(part));
     this.sampleBytes += part.length;
-  }
-
-  /** Records end at a line feed outside quotes; lines of only blanks, carriage returns or commas are not records. */
-  private countRecords(chunk: Buffer): void {
-    let inQuotes = this.inQuotes;
-    let hasContent = this.recordHasContent;
-    let headerEnd = -1;
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i];
-      if (b === QUOTE) {
-        inQuotes = !inQuotes;
-        hasContent = true;
-      } else if (b === LF) {
-        if (!inQuotes && hasContent) {
-          this.records++;
-          hasContent = false;
-          if (!this.headerDone && headerEnd === -1) headerEnd = i;
-        }
-      } else if (b !== 0x0d && b !== 0x20 && b !== 0x09 && b !== 0x2c) {
-        hasContent = true;
-      }
-    }
-    this.inQuotes = inQuotes;
-    this.recordHasContent = hasContent;
-    if (!this.headerDone) {
-      const part = headerEnd === -1 ? chunk : chunk.subarray(0, headerEnd);
-      if (this.headerBytes + part.length > MAX_HEADER_BYTES) {
-        throw new JobsError(
-          JobsErrorCode.MALFORMED_CSV,
-          'The first line is longer than 64 KiB: not a CSV header',
-        );
-      }
-      this.headerChunks.push(Buffer.from(part));
-      this.headerBytes += part.length;
-      if (headerEnd !== -1) this.headerDone = true;
-    }
   }
 }

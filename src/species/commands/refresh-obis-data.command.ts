@@ -113,5 +113,5 @@ export class RefreshObisDataCommand extends CommandRunner {
 }
 
 function summary(run: EtlRun): string {
-  return `ETL run ${run.id} ${run.status}: pages=${run.pages} fetched=${run.fetched} inserted=${run.inserted} updated=${run.updated} skipped=${run.skipped} errors=${run.errors} cursor=${run.cursor ?? '-'}`;
+  return `ETL run ${run.id} ${run.status}: pages=${run.pages} fetched=${run.fetched} inserted=${run.inserted} updated=${run.updated} skipped=${run.skipped} errors=${run.errors} removed=${run.removed} cursor=${run.cursor ?? '-'}`;
 }

@@ -71,6 +71,10 @@ export class EtlRunDto {
   @ApiProperty() updated: number;
   @ApiProperty() skipped: number;
   @ApiProperty({ description: 'WoRMS lookups that failed (names left empty)' }) errors: number;
+  @ApiProperty({
+    description: 'Curated records a completed full run removed: OBIS no longer returns them for its query',
+  })
+  removed: number;
   @ApiProperty({ nullable: true, type: String, description: 'OBIS `after` of the next page' }) cursor:
     string | null;
   @ApiProperty({ nullable: true, type: String }) last_error: string | null;
@@ -93,6 +97,7 @@ export class EtlRunDto {
       updated: run.updated,
       skipped: run.skipped,
       errors: run.errors,
+      removed: run.removed,
       cursor: run.cursor,
       last_error: run.lastError,
       started_at: run.startedAt?.toISOString() ?? null,

@@ -58,6 +58,10 @@ export class EtlRun {
   @Column({ type: 'integer', default: 0 })
   errors: number;
 
+  /** Curated records a completed full run removed because OBIS no longer returns them for its query. */
+  @Column({ type: 'integer', default: 0 })
+  removed: number;
+
   /** `id` of the last record stored: the `after` of the next page. */
   @Column({ type: 'text', nullable: true })
   cursor: string | null;

@@ -36,6 +36,12 @@ interface PreparedPage {
 }
 
 const DAY_MS = 86_400_000;
+
+/** What a run asks OBIS for, without how it pages: two runs with the same query cover the same records. */
+function queryOf(parameters: EtlParameters): Omit<EtlParameters, 'size' | 'pages'> {
+  const { size: _size, pages: _pages, ...query } = parameters;
+  return query;
+}
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -155,19 +161,26 @@ export class EtlService {
       // and WoRMS look-ups overlap the database work; a failed store drops the prepared page and the cursor stays on
       // the last stored one.
       let next = capped(run.pages) ? undefined : this.preparePage(p, run.cursor);
+      // Whether OBIS ran out of records for the query (rather than the run stopping at its page cap).
+      let exhausted = false;
       while (next) {
         const page = await next;
-        if (page.records.length === 0) break;
+        if (page.records.length === 0) {
+          exhausted = true;
+          break;
+        }
         // A server that ignores `after` would hand back the same page forever.
         const previous = run.cursor;
         if (previous !== null && page.records.some((r) => r.id === previous))
           throw new SpeciesError(SpeciesErrorCode.OBIS_UNAVAILABLE, `OBIS did not page past ${previous}`);
-        const more = page.records.length >= p.size && !capped(run.pages + 1);
+        const last = page.records.length < p.size;
+        const more = !last && !capped(run.pages + 1);
         next = more ? this.preparePage(p, page.cursor) : undefined;
         run = await this.storePage(run, page);
         onPage?.(run, page.total);
+        if (last) exhausted = true;
       }
-      await this.runs.update(run.id, { status: EtlRunStatus.SUCCEEDED, finishedAt: new Date() });
+      await this.complete(run, exhausted);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.logger.error(`ETL run ${run.id} failed after ${run.pages} page(s): ${message}`);
@@ -179,6 +192,49 @@ export class EtlService {
       throw error;
     }
     return this.get(run.id);
+  }
+
+  /**
+   * Marks the run SUCCEEDED. A full run that went through every page of its query (not stopped by `pages`)
+   * first removes, in the same transaction, the curated records OBIS no longer returns for that query: those not
+   * among the ids this run was given and that are the query's, i.e. seen by the previous full run of the same query
+   * (same parameters but `size` and `pages`), or any OBIS record when the query has no filter. A failed run never
+   * gets here; a run cut by `pages` removes nothing. The previous runs' ids are dropped: this run's are the new
+   * reference.
+   */
+  private async complete(run: EtlRun, exhausted: boolean): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      let removed = 0;
+      if (run.mode === 'full' && exhausted) {
+        const query = queryOf(run.parameters);
+        const rows = (await manager.query(
+          `WITH previous AS (
+             SELECT id FROM etl_runs
+             WHERE mode = 'full' AND status = 'succeeded' AND id <> $1
+               AND (parameters - 'size' - 'pages') = $2::jsonb
+           ),
+           gone AS (
+             DELETE FROM curated_observations c
+             WHERE c.source = 'OBIS'
+               AND NOT EXISTS (SELECT 1 FROM etl_run_records r WHERE r.run_id = $1 AND r.obis_id = c.obis_id)
+               AND ($3::boolean OR EXISTS (
+                 SELECT 1 FROM etl_run_records r JOIN previous p ON p.id = r.run_id WHERE r.obis_id = c.obis_id))
+             RETURNING 1
+           ),
+           forgotten AS (DELETE FROM etl_run_records WHERE run_id IN (SELECT id FROM previous))
+           SELECT count(*)::int AS n FROM gone`,
+          [run.id, JSON.stringify(query), Object.keys(query).length === 0],
+        )) as Array<{ n: number }>;
+        removed = rows[0].n;
+        if (removed > 0)
+          this.logger.log(`ETL run ${run.id} removed ${removed} curated record(s) OBIS no longer returns`);
+      }
+      await manager.query(
+        `UPDATE etl_runs SET status = 'succeeded', finished_at = now(), removed = $2, updated_at = now()
+         WHERE id = $1`,
+        [run.id, removed],
+      );
+    });
   }
 
   /** Fetches, maps and names one page; nothing is written to the run or the observations yet. */
@@ -227,6 +283,13 @@ export class EtlService {
         const counts = await this.writer.upsert(rows.slice(i, i + this.config.upsertBatchSize), manager);
         inserted += counts.inserted;
         updated += counts.updated;
+      }
+      // A full run keeps every id OBIS returned (mapped or skipped), with the page: see `complete`.
+      if (run.mode === 'full') {
+        await manager.query(
+          `INSERT INTO etl_run_records (run_id, obis_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+          [run.id, records.map((r) => r.id)],
+        );
       }
       await manager.query(
         `UPDATE etl_runs SET pages = pages + 1, fetched = fetched + $2, inserted = inserted + $3,
