@@ -89,6 +89,8 @@ const OWNED: Record<string, OwnedCase> = {
   'delete /api/v1/jobs/{id}': { params: job, check: seeJob },
   'get /api/v1/jobs/{id}/issues': { params: job, check: seeJob },
   'post /api/v1/jobs/{id}/reprocess': { params: job, check: seeJob },
+  'get /api/v1/jobs/{id}/rejects': { params: job, check: seeJob },
+  'post /api/v1/jobs/{id}/load-valid': { params: job, check: seeJob },
   'get /api/v1/issues/{id}': { params: (f) => ({ id: f.issue }), check: (f) => `/api/v1/issues/${f.issue}` },
   'put /api/v1/issues/{id}': {
     params: (f) => ({ id: f.issue }),
