@@ -46,12 +46,16 @@ export function inputGuard(req: Request, _res: Response, next: NextFunction): vo
     ? { path: 'path', reason: 'nul' as const }
     : (findUnsafeInput(req.query, 'query') ?? findUnsafeInput(req.body, 'body'));
   if (!found) return next();
+  // A field's value is wrong: said as the validation pipe says it (it never gets to see the value), one `details`
+  // entry naming the field.
+  const problem =
+    found.reason === 'nul'
+      ? 'contains a NUL character, which no field accepts'
+      : `is nested deeper than ${MAX_INPUT_DEPTH} levels`;
+  const field = found.path.replace(/^(body|query)\.?/, '') || found.path;
   next(
-    new CommonError(
-      CommonErrorCode.BAD_REQUEST,
-      found.reason === 'nul'
-        ? `${found.path} contains a NUL character, which no field accepts`
-        : `${found.path} is nested deeper than ${MAX_INPUT_DEPTH} levels`,
-    ),
+    new CommonError(CommonErrorCode.VALIDATION_FAILED, `${found.path} ${problem}`, [
+      { field, problems: [`${field} ${problem}`] },
+    ]),
   );
 }
