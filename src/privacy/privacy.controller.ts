@@ -14,7 +14,7 @@ import type { Response } from 'express';
 import { type AuthUser, CurrentUser, Role, Roles, SessionCookies } from '../auth/index.js';
 import { ErrorBody } from '../common/errors/error-body.js';
 import { DeleteAccountDto, ErasureReportDto } from './dto/privacy.dto.js';
-import { PrivacyService } from './privacy.service.js';
+import { PrivacyService } from './services/privacy.service.js';
 
 const EXPORT_DESCRIPTION =
   'JSON, streamed: {"format", "exported_at", "user_id", "account": {...}, "species": {...}, "jobs": {...}, ' +

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { ACCOUNT_DELETE_CONFIRMATION } from '../privacy.service.js';
+import { ACCOUNT_DELETE_CONFIRMATION } from '../services/privacy.service.js';
 
 export class DeleteAccountDto {
   @ApiProperty({

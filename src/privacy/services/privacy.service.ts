@@ -1,14 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { UserDirectory } from '../auth/index.js';
-import { sqlstateOf } from '../common/errors/database-errors.js';
-import { isAsyncIterable, PersonalDataRegistry } from './personal-data.registry.js';
-import { PrivacyError, PrivacyErrorCode } from './privacy.errors.js';
+import { UserDirectory } from '../../auth/index.js';
+import { sqlstateOf } from '../../common/errors/database-errors.js';
+import { exportDocument } from '../export-document.js';
+import { PersonalDataRegistry } from '../personal-data.registry.js';
+import { PrivacyError, PrivacyErrorCode } from '../privacy.errors.js';
 
 export const ACCOUNT_DELETE_CONFIRMATION = 'DELETE MY ACCOUNT';
-
-export const EXPORT_FORMAT = 'terrawatch-personal-data/1';
 
 /** What `erase` did: per module, per table, the rows erased or detached. */
 export interface ErasureReport {
@@ -36,34 +35,9 @@ export class PrivacyService {
     await this.users.getById(userId);
   }
 
-  /**
-   * `{"format", "exported_at", "user_id", "<module>": {"<part>": ...}, ...}` in pieces: a streamed part is written
-   * one item at a time, so memory stays flat whatever the user holds.
-   */
-  async *export(userId: string): AsyncGenerator<string> {
-    yield `{"format":${JSON.stringify(EXPORT_FORMAT)},"exported_at":${JSON.stringify(new Date().toISOString())},"user_id":${JSON.stringify(userId)}`;
-    for (const contributor of this.registry.list()) {
-      yield `,${JSON.stringify(contributor.name)}:{`;
-      const parts = await contributor.export(userId);
-      let firstPart = true;
-      for (const [key, value] of Object.entries(parts)) {
-        yield `${firstPart ? '' : ','}${JSON.stringify(key)}:`;
-        firstPart = false;
-        if (!isAsyncIterable(value)) {
-          yield JSON.stringify(value ?? null);
-          continue;
-        }
-        yield '[';
-        let firstItem = true;
-        for await (const item of value) {
-          yield `${firstItem ? '' : ','}${JSON.stringify(item)}`;
-          firstItem = false;
-        }
-        yield ']';
-      }
-      yield '}';
-    }
-    yield '}';
+  /** The export document in pieces of JSON text, written as they are read (see `exportDocument`). */
+  export(userId: string): AsyncGenerator<string> {
+    return exportDocument(userId, this.registry.list(), new Date());
   }
 
   /** `DELETE /me`: the confirmation phrase, and the password when the account has one. */
