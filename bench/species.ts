@@ -7,7 +7,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { mapObisRecord, type MappedObservation } from '../src/species/etl/obis-mapper.js';
 import type { ObisRecord } from '../src/species/etl/obis-record.js';
-import { migrate, startProcess, table } from './lib.js';
+import { ensureDatabase, migrate, startProcess, table } from './lib.js';
 
 /**
  * `npm run bench:species`:
@@ -272,21 +272,10 @@ async function radiusQueries(db: pg.Pool, url: string): Promise<Array<Record<str
   ];
 }
 
-async function ensureDatabase(): Promise<void> {
-  const url = new URL(DATABASE_URL);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-}
-
 async function main(): Promise<void> {
   process.env.DATABASE_URL = DATABASE_URL;
   process.env.REDIS_URL = REDIS_URL;
-  await ensureDatabase();
+  await ensureDatabase(DATABASE_URL);
   migrate();
   const db = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
   await db.query('TRUNCATE curated_observations, etl_runs, worms_vernacular_cache');

@@ -11,6 +11,7 @@ import { SensorsDeadLetters1700000009000 } from './1700000009000-sensors-dead-le
 import { ScansLivePrices1700000010000 } from './1700000010000-scans-live-prices.js';
 import { ScansM3651700000011000 } from './1700000011000-scans-m365.js';
 import { JobsCopySpeed1700000013000 } from './1700000013000-jobs-copy-speed.js';
+import { ObservationsOwnerDatetime1700000015000 } from './1700000015000-observations-owner-datetime.js';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file; add it here. */
 export const ALL_MIGRATIONS = [
@@ -27,4 +28,5 @@ export const ALL_MIGRATIONS = [
   ScansLivePrices1700000010000,
   ScansM3651700000011000,
   JobsCopySpeed1700000013000,
+  ObservationsOwnerDatetime1700000015000,
 ];

@@ -10,6 +10,7 @@ import { CoreModule } from './core.module.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SpeciesModule } from './species/species.module.js';
 import { ScansModule } from './scans/scans.module.js';
@@ -30,6 +31,7 @@ import { SensorsModule } from './sensors/sensors.module.js';
     JobsModule,
     ScansModule,
     SensorsModule,
+    PrivacyModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: DefaultThrottlerGuard },

@@ -1,12 +1,16 @@
 import { BullModule } from '@nestjs/bull';
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PersonalDataRegistry } from '../privacy/index.js';
+import { PrivacyCoreModule } from '../privacy/privacy-core.module.js';
 import { AUTH_MAIL_QUEUE, AuthMailQueue } from './auth.queue.js';
 import { AUTH_ENTITIES } from './entities/index.js';
 import { Mailer } from './mail/mailer.js';
+import { SessionCookies } from './session-cookies.js';
 import { AccountMailService } from './services/account-mail.service.js';
+import { AuthPersonalData } from './services/auth-personal-data.js';
 import { AuthService } from './services/auth.service.js';
 import { EmailTokensService } from './services/email-tokens.service.js';
 import { SocketAuthenticator } from './services/socket-authenticator.js';
@@ -26,6 +30,7 @@ const PROVIDERS = [
   Mailer,
   SocketAuthenticator,
   UserDirectory,
+  SessionCookies,
 ];
 
 /**
@@ -39,8 +44,18 @@ const PROVIDERS = [
     BullModule.registerQueue({ name: AUTH_MAIL_QUEUE.name }),
     PassportModule,
     JwtModule.register({}),
+    PrivacyCoreModule,
   ],
-  providers: [...PROVIDERS, JwtStrategy, JwksStrategy],
+  providers: [...PROVIDERS, JwtStrategy, JwksStrategy, AuthPersonalData],
   exports: PROVIDERS,
 })
-export class AuthCoreModule {}
+export class AuthCoreModule implements OnModuleInit {
+  constructor(
+    private readonly personalData: PersonalDataRegistry,
+    private readonly account: AuthPersonalData,
+  ) {}
+
+  onModuleInit(): void {
+    this.personalData.register(this.account);
+  }
+}

@@ -1,11 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { CookieOptions, Request, Response } from 'express';
-import { Inject } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { ErrorBody } from '../common/errors/error-body.js';
-import { apiPath } from '../common/http/api-prefix.js';
 import { RateLimit } from '../common/throttling/rate-limit.guards.js';
-import { authConfig, type AuthConfig } from './auth.config.js';
 import { AuthRateLimit } from './auth.rate-limits.js';
 import { AuthError, AuthErrorCode } from './auth.errors.js';
 import type { AuthUser } from './auth-user.js';
@@ -21,11 +18,9 @@ import {
 } from './dto/auth.dto.js';
 import { LoginResponseDto, MessageDto, TokenPairDto, UserDto } from './dto/user.dto.js';
 import { AuthService } from './services/auth.service.js';
-import { TokenPair } from './services/tokens.service.js';
 import { UsersService } from './services/users.service.js';
-import { ACCESS_COOKIE, REFRESH_COOKIE } from './strategies/token-extractor.js';
-
-const REFRESH_COOKIE_PATH = apiPath('auth');
+import { SessionCookies } from './session-cookies.js';
+import { REFRESH_COOKIE } from './strategies/token-extractor.js';
 
 @ApiTags('auth')
 @ApiResponse({ status: 400, type: ErrorBody, description: 'Invalid input' })
@@ -35,7 +30,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
-    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    private readonly cookies: SessionCookies,
   ) {}
 
   @Post('register')
@@ -62,7 +57,7 @@ export class AuthController {
   @ApiResponse({ status: 403, type: ErrorBody, description: 'Account disabled or email not verified' })
   async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response): Promise<LoginResponseDto> {
     const { user, tokens } = await this.auth.login(dto);
-    this.setCookies(res, tokens);
+    this.cookies.set(res, tokens);
     return { ...tokens, user: UserDto.from(user) };
   }
 
@@ -87,7 +82,7 @@ export class AuthController {
         'No refresh token in the body or the refresh_token cookie',
       );
     const tokens = await this.auth.refresh(token);
-    this.setCookies(res, tokens);
+    this.cookies.set(res, tokens);
     return tokens;
   }
 
@@ -102,8 +97,7 @@ export class AuthController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<MessageDto> {
     await this.auth.logout(dto.refresh_token ?? (req.cookies?.[REFRESH_COOKIE] as string | undefined));
-    res.clearCookie(ACCESS_COOKIE, this.cookieOptions('/'));
-    res.clearCookie(REFRESH_COOKIE, this.cookieOptions(REFRESH_COOKIE_PATH));
+    this.cookies.clear(res);
     return { message: 'Signed out' };
   }
 
@@ -176,20 +170,5 @@ export class AuthController {
   async confirmPasswordReset(@Body() dto: ConfirmPasswordResetDto): Promise<MessageDto> {
     await this.auth.confirmPasswordReset(dto.token, dto.password);
     return { message: 'Password changed; sign in again' };
-  }
-
-  private cookieOptions(path: string): CookieOptions {
-    return { httpOnly: true, sameSite: 'lax', secure: this.config.cookieSecure, path };
-  }
-
-  private setCookies(res: Response, tokens: TokenPair): void {
-    res.cookie(ACCESS_COOKIE, tokens.access_token, {
-      ...this.cookieOptions('/'),
-      maxAge: tokens.expires_in * 1000,
-    });
-    res.cookie(REFRESH_COOKIE, tokens.refresh_token, {
-      ...this.cookieOptions(REFRESH_COOKIE_PATH),
-      maxAge: tokens.refresh_expires_in * 1000,
-    });
   }
 }

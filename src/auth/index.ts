@@ -8,6 +8,7 @@ export { type AuthUser, hasRole, inGroup } from './auth-user.js';
 export { Role } from './roles.js';
 export { type UserSummary, UserSummaryDto } from './user-summary.js';
 export { UserDirectory } from './services/user-directory.js';
+export { SessionCookies } from './session-cookies.js';
 export { SocketAuthenticator } from './services/socket-authenticator.js';
 export { CurrentUser } from './decorators/current-user.decorator.js';
 export { Public } from './decorators/public.decorator.js';

@@ -1,8 +1,10 @@
 import { BullModule } from '@nestjs/bull';
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app.config.js';
+import { PersonalDataRegistry } from '../privacy/index.js';
+import { PrivacyCoreModule } from '../privacy/privacy-core.module.js';
 import { SensorsCoreModule } from '../sensors/sensors-core.module.js';
 import { SpeciesCoreModule } from '../species/species-core.module.js';
 import { JOBS_ENTITIES } from './entities/index.js';
@@ -12,6 +14,7 @@ import { JOB_KIND_CLASSES, jobKindsProvider, JobKindRegistry } from './kinds/reg
 import { ContactsService } from './services/contacts.service.js';
 import { CsvIntake } from './services/csv-intake.js';
 import { JobsDb } from './services/jobs-db.js';
+import { JobsPersonalData } from './services/jobs-personal-data.js';
 import { JobsService } from './services/jobs.service.js';
 import { objectStorageProvider } from './storage/storage.provider.js';
 
@@ -41,8 +44,23 @@ const SERVICES = [JobKindRegistry, CsvIntake, JobsQueue, JobsDb, JobsService, Co
  * no second MQTT consumer, no worker).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(JOBS_ENTITIES), jobsQueue, SpeciesCoreModule, SensorsCoreModule],
-  providers: [...JOB_KIND_CLASSES, jobKindsProvider, objectStorageProvider, ...SERVICES],
+  imports: [
+    TypeOrmModule.forFeature(JOBS_ENTITIES),
+    jobsQueue,
+    SpeciesCoreModule,
+    SensorsCoreModule,
+    PrivacyCoreModule,
+  ],
+  providers: [...JOB_KIND_CLASSES, jobKindsProvider, objectStorageProvider, ...SERVICES, JobsPersonalData],
   exports: [TypeOrmModule, objectStorageProvider, ...SERVICES],
 })
-export class JobsCoreModule {}
+export class JobsCoreModule implements OnModuleInit {
+  constructor(
+    private readonly personalData: PersonalDataRegistry,
+    private readonly uploads: JobsPersonalData,
+  ) {}
+
+  onModuleInit(): void {
+    this.personalData.register(this.uploads);
+  }
+}

@@ -1,6 +1,8 @@
 import { BullModule } from '@nestjs/bull';
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PersonalDataRegistry } from '../privacy/index.js';
+import { PrivacyCoreModule } from '../privacy/privacy-core.module.js';
 import { CredentialsCipher } from './crypto/credentials-cipher.js';
 import { SCANS_ENTITIES } from './entities/index.js';
 import { LivePrices } from './pricing/live-prices.js';
@@ -16,6 +18,7 @@ import { PricingService } from './services/pricing.service.js';
 import { ResourcesService } from './services/resources.service.js';
 import { RulesService } from './services/rules.service.js';
 import { ScanRunner } from './services/scan-runner.js';
+import { ScansPersonalData } from './services/scans-personal-data.js';
 import { ScansService } from './services/scans.service.js';
 
 /**
@@ -38,6 +41,7 @@ import { ScansService } from './services/scans.service.js';
         },
       }),
     }),
+    PrivacyCoreModule,
   ],
   providers: [
     CredentialsCipher,
@@ -54,6 +58,7 @@ import { ScansService } from './services/scans.service.js';
     ScanRunner,
     ScansService,
     ResourcesService,
+    ScansPersonalData,
   ],
   exports: [
     TypeOrmModule,
@@ -64,6 +69,16 @@ import { ScansService } from './services/scans.service.js';
     ScanRunner,
     ScansService,
     ResourcesService,
+    ScansPersonalData,
   ],
 })
-export class ScansCoreModule {}
+export class ScansCoreModule implements OnModuleInit {
+  constructor(
+    private readonly personalData: PersonalDataRegistry,
+    private readonly scans: ScansPersonalData,
+  ) {}
+
+  onModuleInit(): void {
+    this.personalData.register(this.scans);
+  }
+}

@@ -1,6 +1,8 @@
 import { BullModule } from '@nestjs/bull';
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PersonalDataRegistry } from '../privacy/index.js';
+import { PrivacyCoreModule } from '../privacy/privacy-core.module.js';
 import { SENSORS_ENTITIES } from './entities/index.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { LiveReadings } from './live-readings.js';
@@ -12,6 +14,7 @@ import { PreviousValues } from './state/previous-values.js';
 import { SENSORS_QUEUE, SensorsQueue } from './sensors.queue.js';
 import { RetentionService } from './services/retention.service.js';
 import { SensorIngestService } from './services/sensor-ingest.service.js';
+import { SensorsPersonalData } from './services/sensors-personal-data.js';
 import { SensorsQueryService } from './services/sensors-query.service.js';
 import { ThresholdsService } from './services/thresholds.service.js';
 import { WeatherService } from './services/weather.service.js';
@@ -44,8 +47,18 @@ const PROVIDERS = [
   imports: [
     TypeOrmModule.forFeature(SENSORS_ENTITIES),
     BullModule.registerQueue({ name: SENSORS_QUEUE.name }),
+    PrivacyCoreModule,
   ],
-  providers: PROVIDERS,
+  providers: [...PROVIDERS, SensorsPersonalData],
   exports: PROVIDERS,
 })
-export class SensorsCoreModule {}
+export class SensorsCoreModule implements OnModuleInit {
+  constructor(
+    private readonly personalData: PersonalDataRegistry,
+    private readonly thresholdAuthors: SensorsPersonalData,
+  ) {}
+
+  onModuleInit(): void {
+    this.personalData.register(this.thresholdAuthors);
+  }
+}

@@ -1,6 +1,8 @@
 import { BullModule } from '@nestjs/bull';
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PersonalDataRegistry } from '../privacy/index.js';
+import { PrivacyCoreModule } from '../privacy/privacy-core.module.js';
 import { SPECIES_ENTITIES } from './entities/index.js';
 import { ObisClient } from './etl/obis.client.js';
 import { WormsClient } from './etl/worms.client.js';
@@ -9,6 +11,7 @@ import { CuratedSearchService } from './services/curated-search.service.js';
 import { EtlService } from './services/etl.service.js';
 import { MapService } from './services/map.service.js';
 import { ObservationsService } from './services/observations.service.js';
+import { SpeciesPersonalData } from './services/species-personal-data.js';
 import { VernacularNamesService } from './services/vernacular-names.service.js';
 import { SPECIES_ETL_QUEUE, SpeciesQueue } from './species.queue.js';
 
@@ -31,8 +34,18 @@ const SERVICES = [
   imports: [
     TypeOrmModule.forFeature(SPECIES_ENTITIES),
     BullModule.registerQueue({ name: SPECIES_ETL_QUEUE.name }),
+    PrivacyCoreModule,
   ],
-  providers: [ObisClient, WormsClient, ...SERVICES],
+  providers: [ObisClient, WormsClient, ...SERVICES, SpeciesPersonalData],
   exports: SERVICES,
 })
-export class SpeciesCoreModule {}
+export class SpeciesCoreModule implements OnModuleInit {
+  constructor(
+    private readonly personalData: PersonalDataRegistry,
+    private readonly sightings: SpeciesPersonalData,
+  ) {}
+
+  onModuleInit(): void {
+    this.personalData.register(this.sightings);
+  }
+}

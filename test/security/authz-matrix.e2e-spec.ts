@@ -4,6 +4,7 @@ import { startFakeAws, type FakeAws } from '../../bench/fakes/fake-aws.js';
 import { AppProcess, startApp } from '../helpers/app-process.js';
 import { closeDb, truncateAll } from '../helpers/db.js';
 import { flushRedis } from '../helpers/redis.js';
+import { PNG, sighting } from '../helpers/sightings.js';
 import { signedIn } from '../helpers/users.js';
 import { waitForJob } from '../jobs/jobs-helpers.js';
 import { waitForScan } from '../scans/helpers.js';
@@ -45,18 +46,6 @@ interface OwnedCase {
   /** The owner's GET that shows the resource survived the other user's attempt. */
   check: (f: Fixture) => string;
 }
-
-const PNG = Buffer.concat([
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-  Buffer.alloc(64, 1),
-]);
-const sighting = {
-  speciesName: 'Mola mola',
-  commonName: 'Ocean Sunfish',
-  locationName: 'Plymouth Sound',
-  observationDatetime: '2024-06-01T10:30:00Z',
-  location: { type: 'Point', coordinates: [-4.1427, 50.3655] },
-};
 
 const observation = (f: Fixture) => ({ id: f.observation });
 const job = (f: Fixture) => ({ id: f.job });

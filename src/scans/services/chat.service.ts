@@ -129,21 +129,4 @@ export class ChatService {
       ...(lines.length ? lines : ['(no scan results yet)']),
     ].join('\n');
   }
-
-  async exportOf(ownerId: string) {
-    const conversations = await this.conversations.find({ where: { ownerId }, order: { createdAt: 'ASC' } });
-    const messages = await this.messages.find({ where: { ownerId }, order: { createdAt: 'ASC' } });
-    return conversations.map((c) => ({
-      id: c.id,
-      title: c.title,
-      created_at: c.createdAt.toISOString(),
-      messages: messages
-        .filter((m) => m.conversationId === c.id)
-        .map((m) => ({ role: m.role, content: m.content, created_at: m.createdAt.toISOString() })),
-    }));
-  }
-
-  async deleteAllOf(ownerId: string): Promise<number> {
-    return (await this.conversations.delete({ ownerId })).affected ?? 0;
-  }
 }

@@ -69,14 +69,6 @@ export class RulesService {
     return this.get(userId, resourceType);
   }
 
-  async overridesOf(userId: string): Promise<RuleOverride[]> {
-    return this.overrides.findBy({ userId });
-  }
-
-  async deleteAllOf(userId: string): Promise<number> {
-    return (await this.overrides.delete({ userId })).affected ?? 0;
-  }
-
   private rule(resourceType: string): RuleDefinition {
     const rule = RULES_BY_TYPE.get(resourceType);
     if (!rule)

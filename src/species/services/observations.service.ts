@@ -6,7 +6,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { In, Repository } from 'typeorm';
+import { type EntityManager, In, Repository } from 'typeorm';
 import { AuthUser, hasRole, Role } from '../../auth/index.js';
 import { FieldProblem } from '../../common/errors/domain-error.js';
 import { validationError } from '../../common/errors/validation.js';
@@ -223,6 +223,23 @@ export class ObservationsService {
       after = { at: last.observationDatetime, id: last.id };
       if (rows.length < chunk) return;
     }
+  }
+
+  /**
+   * Deletes every sighting of the owner inside the caller's transaction and returns the image files, for the caller
+   * to remove once it committed (a rollback must find them still there).
+   */
+  async eraseAllOf(
+    ownerId: string,
+    manager: EntityManager,
+  ): Promise<{ count: number; imageFiles: string[] }> {
+    const deleted = await manager.query<[Array<{ image_path: string | null }>, number]>(
+      `DELETE FROM observations WHERE owner_id = $1 RETURNING image_path`,
+      [ownerId],
+    );
+    const [rows, count] = deleted;
+    const imageFiles = rows.flatMap((r) => (r.image_path ? [this.imageFile(r.image_path)] : []));
+    return { count, imageFiles };
   }
 
   countByOwner(ownerId: string): Promise<number> {
