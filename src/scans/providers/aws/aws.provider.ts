@@ -169,18 +169,38 @@ class AwsScanner implements CloudScanner {
   }
 
   close(): void {
-    for (const { ec2, elb, cloudwatch } of this.clients.values()) {
-      ec2.destroy();
-      elb.destroy();
-      cloudwatch.destroy();
-    }
-    this.clients.clear();
+    for (const region of this.clients.keys()) this.closeRegion(region);
     for (const client of this.more.values()) client.destroy();
     this.more.clear();
   }
 
+  /**
+   * A region is scanned once per scan: its clients (and their sockets and middleware stacks) go when it ends rather
+   * than living until the last region is done.
+   */
+  private closeRegion(region: string): void {
+    const clients = this.clients.get(region);
+    if (clients) for (const client of Object.values(clients)) client.destroy();
+    this.clients.delete(region);
+    for (const [key, client] of this.more)
+      if (key.startsWith(`${region} `)) {
+        client.destroy();
+        this.more.delete(key);
+      }
+  }
+
   async scanRegion(ctx: RegionScanContext): Promise<RegionScanResult> {
-    const { ec2, elb, cloudwatch } = this.clientsFor(ctx.region);
+    try {
+      return await this.scanRegionWith(ctx, this.clientsFor(ctx.region));
+    } finally {
+      this.closeRegion(ctx.region);
+    }
+  }
+
+  private async scanRegionWith(
+    ctx: RegionScanContext,
+    { ec2, elb, cloudwatch }: RegionClients,
+  ): Promise<RegionScanResult> {
     const {
       DescribeAddressesCommand,
       DescribeImagesCommand,
