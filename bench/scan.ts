@@ -78,6 +78,17 @@ function region(name: string, count: number): FakeRegion {
   volumes.forEach((v, i) => {
     if (i % 4 === 0) metrics[`AWS/EBS|VolumeReadOps|${v.id}`] = [{ at: ago(i % 60), sum: 100 }];
   });
+  // Half of the healthy load balancers serve traffic; the other half stay under 100 requests (flows) a day.
+  loadBalancers.forEach((lb, i) => {
+    if (i % 8 !== 0) return;
+    const [namespace, metric, prefix] =
+      lb.type === 'application'
+        ? ['AWS/ApplicationELB', 'RequestCount', 'app']
+        : ['AWS/NetworkELB', 'NewFlowCount', 'net'];
+    metrics[`${namespace}|${metric}|${prefix}/${lb.name}/50dc6c495c0c9188`] = [
+      { at: ago(1), sum: i % 16 ? 20 : 20_000 },
+    ];
+  });
   natGateways.forEach((nat, i) => {
     metrics[`AWS/NATGateway|BytesOutToDestination|${nat.id}`] = [{ at: ago(3), sum: i % 2 ? 10 : 5e9 }];
   });
