@@ -38,6 +38,8 @@ export type TokenGrant =
       clientId: string;
       clientSecret: string;
       scope: string;
+      /** Further scopes the app may ask a token for (Azure Monitor's metrics data plane). */
+      otherScopes?: string[];
     }
   | {
       /** Google: `POST /token`, JWT-bearer grant; the assertion's RS256 signature is checked. */
@@ -125,10 +127,19 @@ export class DocumentFake {
   private server?: Server;
 
   constructor(readonly options: FakeOptions) {
-    for (const route of options.routes) {
-      const key = `${route.method ?? 'GET'} ${route.path}`;
-      this.byPath.set(key, [...(this.byPath.get(key) ?? []), route]);
-    }
+    for (const route of options.routes) this.index(route, 'last');
+  }
+
+  /** Adds a route answered before those of the same path (a test changing the service's answer mid-way). */
+  prepend(route: RouteDocument): void {
+    this.options.routes.unshift(route);
+    this.index(route, 'first');
+  }
+
+  private index(route: RouteDocument, where: 'first' | 'last'): void {
+    const key = `${route.method ?? 'GET'} ${route.path}`;
+    const same = this.byPath.get(key) ?? [];
+    this.byPath.set(key, where === 'first' ? [route, ...same] : [...same, route]);
   }
 
   async start(): Promise<void> {
@@ -172,6 +183,8 @@ export class DocumentFake {
     const route = this.byPath
       .get(`${req.method} ${decodeURIComponent(url.pathname)}`)
       ?.find((r) => Object.entries(r.query ?? {}).every(([k, v]) => query[k] === v));
+    if (!route && req.method === 'POST' && url.pathname.endsWith('/metrics:getBatch'))
+      return this.metricsBatch(query, body, send);
     if (!route) return send(404, this.options.errors.notFound);
     const count = (this.served.get(route) ?? 0) + 1;
     this.served.set(route, count);
@@ -185,6 +198,50 @@ export class DocumentFake {
       );
     const answer = route.paging ? this.page(route, url) : route.body;
     send(route.status ?? 200, this.options.paging === 'odata' ? selected(answer, query.$select) : answer);
+  }
+
+  /**
+   * Azure Monitor `metrics:getBatch` (api-version 2023-10-01): up to 50 resource ids in the body, each answered
+   * from the per-resource metrics document the fake holds for it (`{id}/providers/Microsoft.Insights/metrics` with
+   * the same metric names and interval), so the batch and the per-resource API tell the same story.
+   */
+  private metricsBatch(
+    query: Record<string, string>,
+    body: string,
+    send: (status: number, doc: unknown) => void,
+  ): void {
+    const missing = ['metricnamespace', 'metricnames', 'starttime', 'endtime', 'api-version'].filter(
+      (name) => !query[name],
+    );
+    let ids: unknown;
+    try {
+      ids = (JSON.parse(body) as { resourceids?: unknown }).resourceids;
+    } catch {
+      ids = undefined;
+    }
+    if (missing.length > 0 || !Array.isArray(ids) || ids.length === 0 || ids.length > 50)
+      return send(400, {
+        error: {
+          code: 'BadRequest',
+          message: missing.length
+            ? `Missing ${missing.join(', ')}`
+            : 'resourceids must list 1 to 50 resource ids',
+        },
+      });
+    const values = (ids as string[]).map((id) => {
+      const single = this.byPath
+        .get(`GET ${id}/providers/Microsoft.Insights/metrics`)
+        ?.find((r) => Object.entries(r.query ?? {}).every(([k, v]) => query[k] === v));
+      return {
+        starttime: query.starttime,
+        endtime: query.endtime,
+        interval: query.interval,
+        namespace: query.metricnamespace,
+        resourceid: id,
+        value: (single?.body as { value?: unknown[] } | undefined)?.value ?? [],
+      };
+    });
+    send(200, { values });
   }
 
   /** One page of a route's document, with the link or token to the next in the service's style. */
@@ -224,7 +281,7 @@ export class DocumentFake {
         return refuse('invalid_request', `AADSTS90002: Tenant '${path.split('/')[1]}' not found.`);
       if (form.get('grant_type') !== 'client_credentials')
         return refuse('unsupported_grant_type', 'grant_type');
-      if (form.get('scope') !== grant.scope)
+      if (![grant.scope, ...(grant.otherScopes ?? [])].includes(form.get('scope') ?? ''))
         return refuse('invalid_scope', `AADSTS70011: scope ${form.get('scope')}`);
       if (form.get('client_id') !== grant.clientId || form.get('client_secret') !== grant.clientSecret)
         return refuse('invalid_client', 'AADSTS7000215: Invalid client secret provided.');
