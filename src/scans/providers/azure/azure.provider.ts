@@ -67,7 +67,8 @@ const DEFAULT_AUTHORITY = 'https://login.microsoftonline.com';
 
 /**
  * Azure Resource Manager through its REST API (see ArmClient). Lists are per subscription, read once per scan and
- * shared by the regions, each taking its own locations; metrics are read per resource, only for candidates.
+ * shared by the regions, each taking its own locations; metrics are read only for candidates, 50 resources a call
+ * (metrics:getBatch), per resource when a batch fails.
  */
 @Injectable()
 export class AzureProvider implements CloudProviderAdapter<'azure'> {
