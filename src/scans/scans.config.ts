@@ -53,6 +53,11 @@ export class ScansEnv {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   AZURE_AUTHORITY_HOST?: string;
 
+  /** Replaces the regional Azure Monitor metrics endpoint `https://{region}.metrics.monitor.azure.com` (metrics:getBatch). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  AZURE_METRICS_ENDPOINT_URL?: string;
+
   /** Replaces `https://{compute,sqladmin,container,storage,monitoring}.googleapis.com` (paths do not overlap). */
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
@@ -191,7 +196,11 @@ export const scansConfig = defineConfig('scans', ScansEnv, (env) => ({
     ]),
   },
   aws: { endpoint: env.AWS_ENDPOINT_URL, maxAttempts: env.AWS_MAX_ATTEMPTS },
-  azure: { endpoint: env.AZURE_ENDPOINT_URL, authorityHost: env.AZURE_AUTHORITY_HOST },
+  azure: {
+    endpoint: env.AZURE_ENDPOINT_URL,
+    authorityHost: env.AZURE_AUTHORITY_HOST,
+    metricsEndpoint: env.AZURE_METRICS_ENDPOINT_URL,
+  },
   gcp: { apiEndpoint: env.GCP_API_ENDPOINT, tokenUrl: env.GCP_TOKEN_URL },
   m365: { graphUrl: env.M365_GRAPH_URL, authorityHost: env.M365_AUTHORITY_HOST },
   /** Options of every Azure, GCP and Graph REST call. */

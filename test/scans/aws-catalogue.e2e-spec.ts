@@ -128,16 +128,58 @@ describe('the AWS catalogue over the wire', () => {
       'idle-table': 28.47,
       'web-idle': 36.04,
       'ga-idle': 18.25,
+      'lb-quiet': 22,
+      'nlb-quiet': 22,
+      'clb-quiet': 18,
     };
     for (const [id, cost] of Object.entries(costs)) {
       const found = byId(id);
       expect({ id, cost: found?.monthly_cost }).toEqual({ id, cost });
       expect(found?.metadata.reason).toEqual(expect.any(String));
     }
-    for (const id of ['i-0busy', 'rs-busy', 'full-bucket', 'busy-table', 'west-bucket'])
+    for (const id of [
+      'i-0busy',
+      'rs-busy',
+      'full-bucket',
+      'busy-table',
+      'west-bucket',
+      'lb-busy',
+      'clb-busy',
+    ])
       expect(byId(id)).toBeUndefined();
     expect(byId('ga-idle')?.region).toBe('us-west-2');
     expect(byId('i-0idle')?.metadata.reason).toMatch(/2\.50% CPU/);
+  });
+
+  it('reports load balancers under 100 requests (new flows) a day for 7 days from CloudWatch, with the figures', () => {
+    const alb = byId('lb-quiet') as Resource;
+    expect(alb.metadata.reason).toBe(
+      'Fewer than 100 requests a day for 7 days: busiest day 99, 151 in all (CloudWatch AWS/ApplicationELB ' +
+        'RequestCount, LoadBalancer=app/lb-quiet/50dc6c495c0c9188, daily Sum)',
+    );
+    expect(alb.metadata).toMatchObject({
+      confidence: 'medium',
+      healthyTargets: 2,
+      traffic: {
+        namespace: 'AWS/ApplicationELB',
+        metric: 'RequestCount',
+        busiestDay: 99,
+        total: 151,
+        days: 7,
+      },
+    });
+    expect(byId('nlb-quiet')?.metadata.reason).toMatch(
+      /^Fewer than 100 new flows a day for 7 days: busiest day 5, 5 in all \(CloudWatch AWS\/NetworkELB NewFlowCount, LoadBalancer=net\/nlb-quiet\//,
+    );
+    expect(byId('clb-quiet')?.metadata).toMatchObject({
+      reason: expect.stringContaining(
+        'busiest day 3, 3 in all (CloudWatch AWS/ELB RequestCount, LoadBalancerName=clb-quiet',
+      ),
+      inService: 1,
+      confidence: 'medium',
+    });
+    // No healthy instance says more than traffic: that reason stays.
+    expect(byId('clb-idle')?.metadata.reason).toBe('None of its 1 registered instances is InService');
   });
 
   it('reports a resource it cannot price as cost unknown, never as $0, and counts it', () => {

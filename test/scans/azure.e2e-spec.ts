@@ -42,13 +42,14 @@ beforeAll(async () => {
         clientId: CLIENT,
         clientSecret: SECRET,
         scope: 'https://management.azure.com/.default',
+        otherScopes: ['https://metrics.monitor.azure.com/.default'],
       },
       errors: {
         unauthorized: { error: { code: 'AuthenticationFailed', message: 'Authentication failed.' } },
         notFound: { error: { code: 'ResourceNotFound', message: 'The resource was not found.' } },
       },
     },
-    (url) => ({ AZURE_ENDPOINT_URL: url, AZURE_AUTHORITY_HOST: url }),
+    (url) => ({ AZURE_ENDPOINT_URL: url, AZURE_AUTHORITY_HOST: url, AZURE_METRICS_ENDPOINT_URL: url }),
   );
 });
 afterAll(async () => {
@@ -139,7 +140,26 @@ describe('Azure over the wire', () => {
     // Pages of two followed through nextLink; the throttled first disks page retried after its Retry-After.
     expect(world.fake.calls(/Microsoft\.Compute\/disks$/).map((c) => c.status)).toEqual([429, 200, 200, 200]);
     expect(world.fake.calls(/Microsoft\.Compute\/disks$/)[2].query.$skiptoken).toBe('2');
-    // One token for the whole scan.
-    expect(world.fake.calls(/oauth2\/v2.0\/token$/).length).toBeLessThanOrEqual(3);
+    // One token per audience (Resource Manager, the metrics data plane) for the whole scan.
+    expect(world.fake.calls(/oauth2\/v2.0\/token$/).length).toBeLessThanOrEqual(4);
+
+    // Metrics in metrics:getBatch calls (up to 50 resources each), none per VM or storage account; the batch of the
+    // SQL databases fails (500) and they are read one by one instead, with the same outcome (db-idle above).
+    const batches = world.fake.calls(/\/metrics:getBatch$/);
+    const batch = (metric: string) => batches.filter((c) => c.query.metricnames === metric);
+    expect(batch('Percentage CPU').map((c) => c.status)).toEqual([200]);
+    expect(batch('Percentage CPU')[0].query).toMatchObject({
+      metricnamespace: 'Microsoft.Compute/virtualMachines',
+      interval: 'P1D',
+      aggregation: 'average',
+      'api-version': '2023-10-01',
+    });
+    expect(batch('Transactions').map((c) => c.status)).toEqual([200]);
+    expect(batch('connection_successful').map((c) => c.status)).toEqual([500]);
+    const perResource = (type: string) =>
+      world.fake.calls(new RegExp(`/${type}/[^/]+/providers/Microsoft.Insights/metrics$`)).length;
+    expect(perResource('virtualMachines')).toBe(0);
+    expect(perResource('storageAccounts')).toBe(0);
+    expect(perResource('databases')).toBeGreaterThan(0);
   });
 });

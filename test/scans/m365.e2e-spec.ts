@@ -133,7 +133,7 @@ describe('Microsoft 365 over the wire', () => {
 
   it('without Entra ID P1 (sign-in activity refused) still reports the licences of disabled users', async () => {
     // Graph's answer to `signInActivity` in a tenant without P1: the scan reads the users again without it.
-    world.fake.options.routes.unshift({
+    world.fake.prepend({
       path: '/v1.0/users',
       query: {
         $select:

@@ -137,6 +137,11 @@ export function estate(): FakeAwsOptions {
       'AWS/EBS|VolumeWriteOps|vol-0recent': [{ at: daysAgo(12), sum: 300 }],
       'AWS/NATGateway|BytesOutToDestination|nat-0idle': [{ at: daysAgo(20), sum: 1024 }],
       'AWS/NATGateway|BytesOutToDestination|nat-0busy': [{ at: daysAgo(20), sum: 5 * 1024 ** 3 }],
+      // lb-ok serves well over Trusted Advisor's 100 requests a day.
+      'AWS/ApplicationELB|RequestCount|app/lb-ok/50dc6c495c0c9188': [
+        { at: daysAgo(1), sum: 5000 },
+        { at: daysAgo(2), sum: 4200 },
+      ],
     },
   };
   return {
@@ -203,7 +208,29 @@ export function catalogueEstate(): FakeAwsOptions {
       'AWS/EC2|CPUUtilization|i-0busy': [{ at: daysAgo(7), sum: 60 }],
       'AWS/Redshift|DatabaseConnections|rs-busy': [{ at: daysAgo(2), sum: 40 }],
       'AWS/ECS|CPUUtilization|web-idle': [{ at: daysAgo(2), sum: 0.4 }],
+      // Under 100 requests (new flows for the NLB) on every day of the last 7; the busy day 20 days ago is outside.
+      'AWS/ApplicationELB|RequestCount|app/lb-quiet/50dc6c495c0c9188': [
+        { at: daysAgo(1), sum: 40 },
+        { at: daysAgo(2), sum: 12 },
+        { at: daysAgo(3), sum: 99 },
+        { at: daysAgo(20), sum: 90_000 },
+      ],
+      'AWS/NetworkELB|NewFlowCount|net/nlb-quiet/50dc6c495c0c9188': [{ at: daysAgo(2), sum: 5 }],
+      'AWS/ApplicationELB|RequestCount|app/lb-busy/50dc6c495c0c9188': [
+        { at: daysAgo(1), sum: 20 },
+        { at: daysAgo(3), sum: 250 },
+      ],
+      'AWS/ELB|RequestCount|clb-quiet': [{ at: daysAgo(1), sum: 3 }],
+      'AWS/ELB|RequestCount|clb-busy': [{ at: daysAgo(1), sum: 500 }],
     },
+    // Healthy targets all: only their traffic can say they are idle.
+    loadBalancers: (['lb-quiet', 'nlb-quiet', 'lb-busy'] as const).map((name) => ({
+      name,
+      type: name.startsWith('nlb') ? ('network' as const) : ('application' as const),
+      createdAt: daysAgo(40),
+      listeners: 1,
+      targetGroups: [{ healthy: 2, unhealthy: 0 }],
+    })),
     documents: {
       'ec2:DescribeVpnConnections': {
         vpnConnectionSet: [
@@ -246,9 +273,18 @@ export function catalogueEstate(): FakeAwsOptions {
       'elb:DescribeLoadBalancers': {
         LoadBalancerDescriptions: [
           { LoadBalancerName: 'clb-idle', DNSName: 'clb-idle.elb.amazonaws.com', CreatedTime: daysAgo(50) },
+          { LoadBalancerName: 'clb-quiet', DNSName: 'clb-quiet.elb.amazonaws.com', CreatedTime: daysAgo(50) },
+          { LoadBalancerName: 'clb-busy', DNSName: 'clb-busy.elb.amazonaws.com', CreatedTime: daysAgo(50) },
         ],
       },
-      'elb:DescribeInstanceHealth': { InstanceStates: [{ InstanceId: 'i-0gone', State: 'OutOfService' }] },
+      'elb:DescribeInstanceHealth': (input) => ({
+        InstanceStates: [
+          {
+            InstanceId: 'i-0web',
+            State: input.LoadBalancerName === 'clb-idle' ? 'OutOfService' : 'InService',
+          },
+        ],
+      }),
       'rds:DescribeDBInstances': {
         'DBInstances>DBInstance': [
           {

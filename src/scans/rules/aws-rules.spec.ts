@@ -8,8 +8,11 @@ import {
   idleResource,
   idleRunningInstance,
   perTypeCost,
+  dailyTraffic,
+  idleClassicLoadBalancer,
   idleLoadBalancer,
   idleNatGateway,
+  loadBalancerMetric,
   orphanedSnapshot,
   stoppedInstance,
   stoppedSince,
@@ -170,6 +173,60 @@ describe('other AWS rules', () => {
     expect(idleLoadBalancer(lb, { listeners: 1, targetGroups: 1, healthyTargets: 1 }, c)).toBeNull();
     expect(
       idleLoadBalancer({ ...lb, Type: 'gateway' }, { listeners: 0, targetGroups: 0, healthyTargets: 0 }, c),
+    ).toBeNull();
+  });
+
+  it('reports healthy load balancers under the requests-a-day threshold, configurable, on the right metric', () => {
+    const lb = {
+      LoadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/net/web/abc',
+      LoadBalancerName: 'web',
+      Type: 'network' as const,
+      State: { Code: 'active' as const },
+      CreatedTime: daysAgo(4),
+    };
+    const healthy = { listeners: 1, targetGroups: 1, healthyTargets: 2 };
+    const metric = loadBalancerMetric(lb);
+    expect(metric).toEqual({
+      namespace: 'AWS/NetworkELB',
+      metric: 'NewFlowCount',
+      dimension: { name: 'LoadBalancer', value: 'net/web/abc' },
+    });
+    expect(loadBalancerMetric({ ...lb, Type: 'application' }).namespace).toBe('AWS/ApplicationELB');
+    expect(loadBalancerMetric({ LoadBalancerName: 'old' })).toMatchObject({
+      namespace: 'AWS/ELB',
+      metric: 'RequestCount',
+      dimension: { name: 'LoadBalancerName', value: 'old' },
+    });
+    const quiet = dailyTraffic(metric, [99, 3], 7);
+    const c = ctx('load_balancer', { min_age_days: 0 });
+    const found = idleLoadBalancer(lb, healthy, c, quiet);
+    expect(found?.metadata.reason).toMatch(
+      /^Fewer than 100 new flows a day for 7 days: busiest day 99, 102 in all/,
+    );
+    // Four days old: idle for its whole life, not for the 7-day lookback.
+    expect(found?.metadata.confidence).toBe(confidenceFromAge(4));
+    expect(idleLoadBalancer(lb, healthy, c, dailyTraffic(metric, [100], 7))).toBeNull();
+    expect(
+      idleLoadBalancer(
+        lb,
+        healthy,
+        ctx('load_balancer', { min_age_days: 0, max_requests_per_day: 99 }),
+        quiet,
+      ),
+    ).toBeNull();
+    expect(idleLoadBalancer(lb, healthy, c)).toBeNull();
+    expect(idleLoadBalancer(lb, healthy, ctx('load_balancer'), quiet)).toBeNull();
+    const clb = { LoadBalancerName: 'old', CreatedTime: daysAgo(60) };
+    const clbCtx = ctx('classic_load_balancer', { max_requests_per_day: 10 });
+    const clbTraffic = (daily: number[]) => dailyTraffic(loadBalancerMetric(clb), daily, 30);
+    expect(
+      idleClassicLoadBalancer(clb, { registered: 1, inService: 1 }, clbCtx, clbTraffic([9]))?.metadata,
+    ).toMatchObject({
+      confidence: 'high',
+      reason: expect.stringContaining('Fewer than 10 requests a day for 30 days'),
+    });
+    expect(
+      idleClassicLoadBalancer(clb, { registered: 1, inService: 1 }, clbCtx, clbTraffic([10])),
     ).toBeNull();
   });
 

@@ -223,19 +223,97 @@ export interface LoadBalancerUsage {
   healthyTargets: number;
 }
 
+/**
+ * A load balancer's traffic per day over the lookback, from CloudWatch: ALB `RequestCount` (AWS/ApplicationELB),
+ * NLB `NewFlowCount` (AWS/NetworkELB), Classic `RequestCount` (AWS/ELB). A day without a datapoint had none (the
+ * balancers publish these only when there is traffic).
+ */
+export interface LoadBalancerTraffic {
+  namespace: string;
+  metric: string;
+  /** The CloudWatch dimension the figures were read with, so the reason can be checked in the console. */
+  dimension: { name: string; value: string };
+  days: number;
+  /** The busiest day's count. */
+  busiestDay: number;
+  total: number;
+  /** Days of the lookback with a datapoint. */
+  daysWithData: number;
+}
+
+/** The CloudWatch metric that says whether a load balancer is used, and its dimension. */
+export function loadBalancerMetric(lb: {
+  Type?: string;
+  LoadBalancerArn?: string;
+  LoadBalancerName?: string;
+}): Pick<LoadBalancerTraffic, 'namespace' | 'metric' | 'dimension'> {
+  if (lb.Type === undefined)
+    return {
+      namespace: 'AWS/ELB',
+      metric: 'RequestCount',
+      dimension: { name: 'LoadBalancerName', value: lb.LoadBalancerName as string },
+    };
+  // ALB/NLB metrics are keyed by the ARN's suffix, `app/<name>/<id>` or `net/<name>/<id>`.
+  const value = (lb.LoadBalancerArn ?? '').split(':loadbalancer/')[1] ?? '';
+  return lb.Type === 'network'
+    ? { namespace: 'AWS/NetworkELB', metric: 'NewFlowCount', dimension: { name: 'LoadBalancer', value } }
+    : { namespace: 'AWS/ApplicationELB', metric: 'RequestCount', dimension: { name: 'LoadBalancer', value } };
+}
+
+/** Daily sums of a load balancer's metric turned into what the idle rule judges. */
+export function dailyTraffic(
+  metric: Pick<LoadBalancerTraffic, 'namespace' | 'metric' | 'dimension'>,
+  daily: number[],
+  days: number,
+): LoadBalancerTraffic {
+  return {
+    ...metric,
+    days,
+    busiestDay: daily.reduce((max, v) => Math.max(max, v), 0),
+    total: daily.reduce((sum, v) => sum + v, 0),
+    daysWithData: daily.length,
+  };
+}
+
+/**
+ * Trusted Advisor's idle load balancer: fewer than `max_requests_per_day` requests (new flows for an NLB) on every
+ * day of the last `lookback_days`. Null when it was busier, or when there is no traffic figure to judge on.
+ */
+function quietTraffic(
+  traffic: LoadBalancerTraffic | null | undefined,
+  ageDays: number,
+  ctx: RuleContext,
+): { reason: string; idleDays: number } | null {
+  const threshold = ctx.settings.params.max_requests_per_day;
+  if (!traffic || threshold === undefined || traffic.busiestDay >= threshold) return null;
+  const what = traffic.metric === 'NewFlowCount' ? 'new flows' : 'requests';
+  return {
+    reason:
+      `Fewer than ${threshold} ${what} a day for ${traffic.days} days: busiest day ${traffic.busiestDay}, ` +
+      `${traffic.total} in all (CloudWatch ${traffic.namespace} ${traffic.metric}, ` +
+      `${traffic.dimension.name}=${traffic.dimension.value}, daily Sum)`,
+    // Judged idle over the lookback, or over its whole life when younger.
+    idleDays: Math.min(ageDays, traffic.days),
+  };
+}
+
 export function idleLoadBalancer(
   lb: LoadBalancer,
   usage: LoadBalancerUsage,
   ctx: RuleContext,
+  traffic?: LoadBalancerTraffic | null,
 ): Finding | null {
   if (lb.Type !== 'application' && lb.Type !== 'network') return null;
   if (lb.State?.Code !== 'active') return null;
   const ageDays = daysSince(lb.CreatedTime, ctx.now);
   if (ageDays === null || ageDays < ctx.settings.params.min_age_days) return null;
   let reason: string;
+  let idleDays: number | undefined;
+  const quiet = quietTraffic(traffic, ageDays, ctx);
   if (usage.listeners === 0) reason = 'No listeners';
   else if (usage.healthyTargets === 0)
     reason = usage.targetGroups === 0 ? 'No target groups' : 'No healthy targets in any target group';
+  else if (quiet) ({ reason, idleDays } = quiet);
   else return null;
   const key = lb.Type === 'application' ? 'aws.alb.month' : 'aws.nlb.month';
   return finding({
@@ -244,9 +322,10 @@ export function idleLoadBalancer(
     name: lb.LoadBalancerName ?? null,
     region: ctx.region,
     ageDays,
+    idleDays,
     reason,
     costs: [costLine(ctx.prices, ctx.region, key, 1, `${lb.Type} load balancer`)],
-    details: { type: lb.Type, dns_name: lb.DNSName, ...usage },
+    details: { type: lb.Type, dns_name: lb.DNSName, ...usage, ...(traffic ? { traffic } : {}) },
   });
 }
 
@@ -417,26 +496,35 @@ export function stoppedRdsInstance(db: DBInstance, firstSeenStopped: Date, ctx: 
   });
 }
 
-/** Classic load balancers with no registered instance InService. */
+/** Classic load balancers with no registered instance InService, or with fewer requests a day than the threshold. */
 export function idleClassicLoadBalancer(
   lb: LoadBalancerDescription,
   health: { registered: number; inService: number },
   ctx: RuleContext,
+  traffic?: LoadBalancerTraffic | null,
 ): Finding | null {
   const ageDays = daysSince(lb.CreatedTime, ctx.now);
-  if (ageDays === null || ageDays < ctx.settings.params.min_age_days || health.inService > 0) return null;
+  if (ageDays === null || ageDays < ctx.settings.params.min_age_days) return null;
+  let reason: string;
+  let idleDays: number | undefined;
+  const quiet = quietTraffic(traffic, ageDays, ctx);
+  if (health.inService === 0)
+    reason =
+      health.registered === 0
+        ? 'No registered instances'
+        : `None of its ${health.registered} registered instances is InService`;
+  else if (quiet) ({ reason, idleDays } = quiet);
+  else return null;
   return finding({
     resourceType: 'classic_load_balancer',
     resourceId: lb.LoadBalancerName as string,
     name: lb.LoadBalancerName ?? null,
     region: ctx.region,
     ageDays,
-    reason:
-      health.registered === 0
-        ? 'No registered instances'
-        : `None of its ${health.registered} registered instances is InService`,
+    idleDays,
+    reason,
     costs: [costLine(ctx.prices, ctx.region, 'aws.clb.month', 1, 'classic load balancer')],
-    details: { dns_name: lb.DNSName, ...health },
+    details: { dns_name: lb.DNSName, ...health, ...(traffic ? { traffic } : {}) },
   });
 }
 

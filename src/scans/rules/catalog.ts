@@ -47,6 +47,16 @@ const atMost = (name: string, value: number, description: string): RuleParameter
   default: value,
 });
 
+/** Trusted Advisor's idle load balancer: under 100 requests a day for 7 days. */
+const loadBalancerTraffic = (what: string): RuleParameter[] => [
+  lookback(7, what),
+  atMost(
+    'max_requests_per_day',
+    100,
+    'Report when every day of the lookback had fewer requests than this (new flows for a network load balancer)',
+  ),
+];
+
 /** An AWS rule judged on one CloudWatch figure over a window (see `idleResource`). */
 const idleRule = (
   resourceType: string,
@@ -81,8 +91,9 @@ const AWS_MORE_RULES: RuleDefinition[] = [
     resourceType: 'classic_load_balancer',
     provider: 'aws',
     title: 'Idle Classic Load Balancer',
-    description: 'Classic load balancers with no registered instance InService (DescribeInstanceHealth)',
-    parameters: [minAge(7, 'load balancers')],
+    description:
+      'Classic load balancers with no registered instance InService (DescribeInstanceHealth), or with fewer requests a day than the threshold over the lookback (CloudWatch AWS/ELB RequestCount; Trusted Advisor: 100 a day for 7 days)',
+    parameters: [minAge(7, 'load balancers'), ...loadBalancerTraffic('RequestCount')],
   },
   {
     resourceType: 'rds_instance',
@@ -301,8 +312,9 @@ export const RULES: RuleDefinition[] = [
     resourceType: 'load_balancer',
     provider: 'aws',
     title: 'Idle load balancer',
-    description: 'Application or network load balancers with no listeners, or no healthy target',
-    parameters: [minAge(7, 'load balancers')],
+    description:
+      'Application or network load balancers with no listeners, no healthy target, or fewer requests (ALB: AWS/ApplicationELB RequestCount) or new flows (NLB: AWS/NetworkELB NewFlowCount) a day than the threshold over the lookback (Trusted Advisor: 100 a day for 7 days)',
+    parameters: [minAge(7, 'load balancers'), ...loadBalancerTraffic('RequestCount / NewFlowCount')],
   },
   {
     resourceType: 'nat_gateway',

@@ -12,6 +12,7 @@ import {
   stoppedRdsInstance,
   type IdleCandidate,
   type IdleMeasure,
+  type LoadBalancerTraffic,
 } from '../../rules/aws-rules.js';
 import type { Finding, RuleContext } from '../../rules/finding.js';
 import { guardedStep, ruleContext, type RegionScanContext, type StepTally } from '../provider.js';
@@ -37,6 +38,11 @@ export interface CatalogueDeps {
   client<T extends { destroy(): void }>(name: string, make: () => T): T;
   /** Per group of metrics: the total of their datapoints over `days` (or the average), null without data. */
   totals(groups: MetricQuery[][], days: number, stat?: 'Sum' | 'Average'): Promise<Array<number | null>>;
+  /** Each balancer's daily requests over the rule's lookback (see AwsScanner.loadBalancerTraffic). */
+  loadBalancerTraffic(
+    balancers: Array<{ LoadBalancerName?: string }>,
+    rule: RuleContext,
+  ): Promise<LoadBalancerTraffic[]>;
 }
 
 const MB = 1024 * 1024;
@@ -268,8 +274,9 @@ export class AwsCatalogue {
         (p) => p.LoadBalancerDescriptions,
       );
       this.d.ctx.step('elb:DescribeLoadBalancers', balancers.length);
+      const traffic = await this.d.loadBalancerTraffic(balancers, rule);
       await Promise.all(
-        balancers.map((lb) =>
+        balancers.map((lb, i) =>
           this.d.limit(async () => {
             const states =
               (
@@ -279,7 +286,9 @@ export class AwsCatalogue {
                 )
               ).InstanceStates ?? [];
             const inService = states.filter((s) => s.State === 'InService').length;
-            this.d.add(idleClassicLoadBalancer(lb, { registered: states.length, inService }, rule));
+            this.d.add(
+              idleClassicLoadBalancer(lb, { registered: states.length, inService }, rule, traffic[i]),
+            );
           }),
         ),
       );

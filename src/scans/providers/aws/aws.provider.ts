@@ -4,13 +4,16 @@ import type { ElasticLoadBalancingV2Client, LoadBalancer } from '@aws-sdk/client
 import { Inject, Injectable } from '@nestjs/common';
 import pLimit, { type LimitFunction } from 'p-limit';
 import {
+  dailyTraffic,
   idleLoadBalancer,
+  loadBalancerMetric,
   idleNatGateway,
   isVolumeCandidate,
   orphanedSnapshot,
   stoppedInstance,
   unassociatedAddress,
   unattachedVolume,
+  type LoadBalancerTraffic,
   type LoadBalancerUsage,
 } from '../../rules/aws-rules.js';
 import type { RuleContext } from '../../rules/finding.js';
@@ -169,18 +172,38 @@ class AwsScanner implements CloudScanner {
   }
 
   close(): void {
-    for (const { ec2, elb, cloudwatch } of this.clients.values()) {
-      ec2.destroy();
-      elb.destroy();
-      cloudwatch.destroy();
-    }
-    this.clients.clear();
+    for (const region of this.clients.keys()) this.closeRegion(region);
     for (const client of this.more.values()) client.destroy();
     this.more.clear();
   }
 
+  /**
+   * A region is scanned once per scan: its clients (and their sockets and middleware stacks) go when it ends rather
+   * than living until the last region is done.
+   */
+  private closeRegion(region: string): void {
+    const clients = this.clients.get(region);
+    if (clients) for (const client of Object.values(clients)) client.destroy();
+    this.clients.delete(region);
+    for (const [key, client] of this.more)
+      if (key.startsWith(`${region} `)) {
+        client.destroy();
+        this.more.delete(key);
+      }
+  }
+
   async scanRegion(ctx: RegionScanContext): Promise<RegionScanResult> {
-    const { ec2, elb, cloudwatch } = this.clientsFor(ctx.region);
+    try {
+      return await this.scanRegionWith(ctx, this.clientsFor(ctx.region));
+    } finally {
+      this.closeRegion(ctx.region);
+    }
+  }
+
+  private async scanRegionWith(
+    ctx: RegionScanContext,
+    { ec2, elb, cloudwatch }: RegionClients,
+  ): Promise<RegionScanResult> {
     const {
       DescribeAddressesCommand,
       DescribeImagesCommand,
@@ -320,9 +343,12 @@ class AwsScanner implements CloudScanner {
         );
         const balancers = pages.flatMap((p) => p.LoadBalancers ?? []);
         ctx.step('elbv2:DescribeLoadBalancers', balancers.length);
+        const traffic = await this.loadBalancerTraffic(cloudwatch, balancers, lbRule, ctx, limit);
         await Promise.all(
-          balancers.map((lb) =>
-            limit(async () => add(idleLoadBalancer(lb, await this.loadBalancerUsage(elb, lb, ctx), lbRule))),
+          balancers.map((lb, i) =>
+            limit(async () =>
+              add(idleLoadBalancer(lb, await this.loadBalancerUsage(elb, lb, ctx), lbRule, traffic[i])),
+            ),
           ),
         );
       });
@@ -342,6 +368,8 @@ class AwsScanner implements CloudScanner {
         return client;
       },
       totals: (groups, days, stat = 'Sum') => this.metricTotals(cloudwatch, ctx, limit, groups, days, stat),
+      loadBalancerTraffic: (balancers, rule) =>
+        this.loadBalancerTraffic(cloudwatch, balancers, rule, ctx, limit),
     }).scan();
     return { findings, ...tally };
   }
@@ -365,6 +393,39 @@ class AwsScanner implements CloudScanner {
       const points = series.slice(next, (next += group.length)).flat();
       return points.length === 0 ? null : points.reduce((sum, p) => sum + p.sum, 0);
     });
+  }
+
+  /**
+   * For each load balancer (ALB, NLB or Classic), its daily requests or new flows over the rule's lookback, in one
+   * batched GetMetricData per 500 balancers.
+   */
+  async loadBalancerTraffic(
+    cloudwatch: CloudWatchClient,
+    balancers: Array<Parameters<typeof loadBalancerMetric>[0]>,
+    rule: RuleContext,
+    ctx: RegionScanContext,
+    limit: LimitFunction,
+  ): Promise<LoadBalancerTraffic[]> {
+    const days = rule.settings.params.lookback_days;
+    const metrics = balancers.map(loadBalancerMetric);
+    const series = await this.metricSums(
+      cloudwatch,
+      ctx,
+      limit,
+      metrics.map((m) => ({
+        namespace: m.namespace,
+        metric: m.metric,
+        dimensions: [{ Name: m.dimension.name, Value: m.dimension.value }],
+      })),
+      { days, period: DAY_S },
+    );
+    return metrics.map((metric, i) =>
+      dailyTraffic(
+        metric,
+        series[i].map((p) => p.sum),
+        days,
+      ),
+    );
   }
 
   /** For each volume, the most recent day with read or write operations within the lookback window, or null. */

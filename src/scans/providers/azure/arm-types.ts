@@ -91,6 +91,11 @@ export interface MetricsResponse {
   }>;
 }
 
+/** Azure Monitor `metrics:getBatch`: one entry per resource asked for, each like a single resource's answer. */
+export interface MetricsBatchResponse {
+  values?: Array<MetricsResponse & { resourceid?: string }>;
+}
+
 export interface ArmList<T> {
   value?: T[];
   nextLink?: string;

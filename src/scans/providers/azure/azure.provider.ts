@@ -31,7 +31,7 @@ import {
   type StepTally,
 } from '../provider.js';
 import { providerCallError } from '../rest/provider-call-error.js';
-import { ArmClient } from './arm.client.js';
+import { ArmClient, METRICS_BATCH_SIZE, type Aggregation } from './arm.client.js';
 import type {
   ApplicationGateway,
   AppServicePlan,
@@ -67,7 +67,8 @@ const DEFAULT_AUTHORITY = 'https://login.microsoftonline.com';
 
 /**
  * Azure Resource Manager through its REST API (see ArmClient). Lists are per subscription, read once per scan and
- * shared by the regions, each taking its own locations; metrics are read per resource, only for candidates.
+ * shared by the regions, each taking its own locations; metrics are read only for candidates, 50 resources a call
+ * (metrics:getBatch), per resource when a batch fails.
  */
 @Injectable()
 export class AzureProvider implements CloudProviderAdapter<'azure'> {
@@ -79,6 +80,7 @@ export class AzureProvider implements CloudProviderAdapter<'azure'> {
     return new ArmClient(credentials, {
       endpoint: this.config.azure.endpoint ?? DEFAULT_ENDPOINT,
       authorityHost: this.config.azure.authorityHost ?? DEFAULT_AUTHORITY,
+      metricsEndpoint: this.config.azure.metricsEndpoint,
       ...this.config.rest,
     });
   }
@@ -105,9 +107,19 @@ export class AzureProvider implements CloudProviderAdapter<'azure'> {
   }
 }
 
+/** One metric of one resource type, read for many resources of a region. */
+interface MetricQuery {
+  namespace: string;
+  metric: string;
+  aggregation: Aggregation;
+  days: number;
+}
+
 class AzureScanner implements CloudScanner {
   private lists = new Map<string, Promise<unknown[]>>();
   private readonly limit: ReturnType<typeof pLimit>;
+  /** Metric queries (namespace and name) whose batch call failed once: the rest of the scan asks per resource. */
+  private readonly unbatched = new Set<string>();
 
   constructor(
     private readonly arm: ArmClient,
@@ -135,6 +147,38 @@ class AzureScanner implements CloudScanner {
     return this.all(name, () => this.arm.listAll<T>(type, version, signal, query));
   }
 
+  /**
+   * Daily values of one metric for each resource, in order: Azure Monitor `metrics:getBatch` for 50 resources a
+   * call; when a batch call fails (an endpoint not reachable, a metric it refuses), that batch and the rest of the
+   * query's are read with the per-resource metrics API instead, as is any resource a batch answer left out.
+   */
+  private async dailyMetrics(ctx: RegionScanContext, query: MetricQuery, ids: string[]): Promise<number[][]> {
+    const key = `${query.namespace} ${query.metric}`;
+    const single = (id: string) =>
+      this.limit(() =>
+        this.arm.dailyMetric(id, query.metric, query.aggregation, query.days, ctx.now, ctx.signal),
+      );
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += METRICS_BATCH_SIZE)
+      chunks.push(ids.slice(i, i + METRICS_BATCH_SIZE));
+    const answers = await Promise.all(
+      chunks.map(async (chunk) => {
+        let batch: Map<string, number[]> | undefined;
+        if (!this.unbatched.has(key))
+          try {
+            batch = await this.limit(() =>
+              this.arm.dailyMetricBatch({ region: ctx.region, ...query }, chunk, ctx.now, ctx.signal),
+            );
+          } catch (error) {
+            if (ctx.signal.aborted) throw error;
+            this.unbatched.add(key);
+          }
+        return Promise.all(chunk.map((id) => batch?.get(id.toLowerCase()) ?? single(id)));
+      }),
+    );
+    return answers.flat();
+  }
+
   async scanRegion(ctx: RegionScanContext): Promise<RegionScanResult> {
     const tally: StepTally = { errors: [], succeeded: 0 };
     const findings: Finding[] = [];
@@ -148,8 +192,6 @@ class AzureScanner implements CloudScanner {
       ctx.step(name, items.length);
       return items;
     };
-    const metric = (id: string, name: string, aggregation: 'Average' | 'Total', days: number) =>
-      this.limit(() => this.arm.dailyMetric(id, name, aggregation, days, ctx.now, signal));
     /** Resources without a creation time are judged on how long the scanner has seen them idle. */
     const sighted = async <T extends ArmResource>(
       type: string,
@@ -194,9 +236,15 @@ class AzureScanner implements CloudScanner {
       const running = vms.filter((vm) => powerState(vm) === 'running');
       if (idleRule && running.length > 0)
         await guardedStep(ctx, tally, 'virtualMachines:metrics', async () => {
-          const days = idleRule.settings.params.lookback_days;
-          const cpu = await Promise.all(
-            running.map((vm) => metric(vm.id, 'Percentage CPU', 'Average', days)),
+          const cpu = await this.dailyMetrics(
+            ctx,
+            {
+              namespace: 'Microsoft.Compute/virtualMachines',
+              metric: 'Percentage CPU',
+              aggregation: 'Average',
+              days: idleRule.settings.params.lookback_days,
+            },
+            running.map((vm) => vm.id),
           );
           running.forEach((vm, i) => add(idleAzureVm(vm, summarise(cpu[i]), idleRule)));
         });
@@ -255,9 +303,15 @@ class AzureScanner implements CloudScanner {
           .flat()
           .filter((db) => db.name !== 'master');
         ctx.step('sqlDatabases', databases.length);
-        const days = sqlRule.settings.params.lookback_days;
-        const connections = await Promise.all(
-          databases.map((db) => metric(db.id, 'connection_successful', 'Total', days)),
+        const connections = await this.dailyMetrics(
+          ctx,
+          {
+            namespace: 'Microsoft.Sql/servers/databases',
+            metric: 'connection_successful',
+            aggregation: 'Total',
+            days: sqlRule.settings.params.lookback_days,
+          },
+          databases.map((db) => db.id),
         );
         databases.forEach((db, i) => add(idleAzureSqlDatabase(db, summarise(connections[i]), sqlRule)));
       });
@@ -266,14 +320,36 @@ class AzureScanner implements CloudScanner {
     if (storageRule)
       await guardedStep(ctx, tally, 'storageAccounts', async () => {
         const accounts = await local<StorageAccount>('storageAccounts');
-        const days = storageRule.settings.params.lookback_days;
-        await Promise.all(
-          accounts.map(async (account) => {
-            const transactions = summarise(await metric(account.id, 'Transactions', 'Total', days));
-            if (transactions.sum > storageRule.settings.params.max_transactions) return;
-            const used = await metric(account.id, 'UsedCapacity', 'Average', days);
-            add(unusedAzureStorageAccount(account, transactions, used.at(-1) ?? 0, storageRule));
-          }),
+        const query = (metric: string, aggregation: Aggregation) => ({
+          namespace: 'Microsoft.Storage/storageAccounts',
+          metric,
+          aggregation,
+          days: storageRule.settings.params.lookback_days,
+        });
+        const transactions = (
+          await this.dailyMetrics(
+            ctx,
+            query('Transactions', 'Total'),
+            accounts.map((a) => a.id),
+          )
+        ).map(summarise);
+        const quiet = accounts.filter(
+          (_, i) => transactions[i].sum <= storageRule.settings.params.max_transactions,
+        );
+        const used = await this.dailyMetrics(
+          ctx,
+          query('UsedCapacity', 'Average'),
+          quiet.map((a) => a.id),
+        );
+        quiet.forEach((account, i) =>
+          add(
+            unusedAzureStorageAccount(
+              account,
+              transactions[accounts.indexOf(account)],
+              used[i].at(-1) ?? 0,
+              storageRule,
+            ),
+          ),
         );
       });
 

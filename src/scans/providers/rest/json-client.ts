@@ -79,20 +79,26 @@ export class JsonClient {
   async request<T>(
     method: string,
     url: string,
-    body?: { form: Record<string, string> },
+    body?: { form: Record<string, string> } | { json: unknown },
     signal?: AbortSignal,
   ): Promise<T> {
+    const payload =
+      body === undefined
+        ? undefined
+        : 'form' in body
+          ? { type: 'application/x-www-form-urlencoded', text: new URLSearchParams(body.form).toString() }
+          : { type: 'application/json', text: JSON.stringify(body.json) };
     for (let attempt = 1; ; attempt++) {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (this.options.token) headers.authorization = `Bearer ${await this.options.token()}`;
-      if (body) headers['content-type'] = 'application/x-www-form-urlencoded';
+      if (payload) headers['content-type'] = payload.type;
       const timeout = AbortSignal.timeout(this.options.timeoutMs);
       let res: Response;
       try {
         res = await fetch(url, {
           method,
           headers,
-          body: body ? new URLSearchParams(body.form).toString() : undefined,
+          body: payload?.text,
           signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         });
       } catch (error) {
