@@ -152,6 +152,12 @@ it('reports an MQTT handler and an HTTP request failing while the database is do
     const httpEvent = await sentry.waitForEvent({ context: 'http', correlation_id: `http-${runId}` });
     expect(httpEvent.tags).toMatchObject({ method: 'POST', path: '/api/v1/auth/login' });
     expect(errorLinesOf(`http-${runId}`)).toContainEqual(expect.objectContaining({ error_context: 'http' }));
+
+    // The handler is retried every second while the database is down; it is reported once, and only by us.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(sentry.events().filter((e) => e.tags?.correlation_id === `device-${runId}`)).toHaveLength(1);
+    expect(sentry.events().filter((e) => e.tags?.correlation_id === `http-${runId}`)).toHaveLength(1);
+    expect(app.output()).toMatch(/failed again \(attempt [2-9]/);
   } finally {
     await db.up();
     await mqtt.endAsync();
