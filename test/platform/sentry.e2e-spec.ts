@@ -8,9 +8,12 @@ import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import { AppProcess, freePort, startApp } from '../helpers/app-process.js';
 import { closeDb } from '../helpers/db.js';
+import { FakeS3 } from '../helpers/fake-s3.js';
 import { FakeSentry, type SentryEvent } from '../helpers/fake-sentry.js';
 import { flushRedis } from '../helpers/redis.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { signedIn } from '../helpers/users.js';
+import { contactsCsv, upload, waitForJob } from '../jobs/jobs-helpers.js';
 import { runId, sensorsEnv, waitFor } from '../sensors/sensors-helpers.js';
 
 /**
@@ -26,6 +29,8 @@ let db: TcpProxy;
 let redis: TcpProxy;
 let dataDir: string;
 let env: Record<string, string>;
+let jobsS3: FakeS3;
+const JOBS_BUCKET = 'sentry-jobs';
 
 beforeAll(async () => {
   await flushRedis();
@@ -37,6 +42,9 @@ beforeAll(async () => {
   redis = await TcpProxy.start({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
   redisUrl.port = String(redis.port);
   dataDir = await mkdtemp(join(tmpdir(), 'sentry-e2e-'));
+  jobsS3 = new FakeS3(join(dataDir, 's3'));
+  await jobsS3.createBucket(JOBS_BUCKET);
+  await jobsS3.start();
   env = {
     SENTRY_DSN: sentry.dsn,
     CLOUDCASTING_SOURCE: 's3',
@@ -57,6 +65,11 @@ beforeAll(async () => {
     REDIS_URL: redisUrl.toString(),
     // Every second: the first tick of each minute queues that minute's download.
     CLOUDCASTING_CRON: '* * * * * *',
+    JOBS_S3_BUCKET: JOBS_BUCKET,
+    JOBS_S3_ENDPOINT: jobsS3.url,
+    JOBS_S3_FORCE_PATH_STYLE: 'true',
+    AWS_ACCESS_KEY_ID: 'test-key',
+    AWS_SECRET_ACCESS_KEY: 'test-secret',
   });
 });
 
@@ -67,6 +80,7 @@ afterAll(async () => {
   await db?.down();
   await redis?.down();
   await sentry?.stop();
+  await jobsS3?.stop();
   await rm(dataDir, { recursive: true, force: true });
   await closeDb();
 });
@@ -99,6 +113,23 @@ it('reports a failed Bull job with the correlation id of the cron tick that queu
   expect(event.exception?.values?.[0]?.value).toMatch(/Cannot reach/);
   const lines = await waitFor(() => errorLinesOf(id).length > 0 && errorLinesOf(id), 'the job log lines');
   expect(lines).toContainEqual(expect.objectContaining({ error_context: 'bull', queue: 'cloudcasting' }));
+});
+
+it('reports an ingestion job whose stored file cannot be read, under the id of the upload', async () => {
+  const { token } = await signedIn(app.url, { groups: ['uploader', 'editor'] });
+  // The upload is stored; the worker cannot read it back.
+  jobsS3.failGets = /^uploads\//;
+  const res = await upload(app.url, token, contactsCsv(3, 'sentry-'), 'sentry.csv')
+    .set('X-Request-ID', `upload-${runId}`)
+    .expect(201);
+  const job = await waitForJob(app.url, token, res.body.job_id, ['FAILED'], 40_000);
+  expect(job.error).toMatch(/cannot be read/);
+  const event = await sentry.waitForEvent({ context: 'bull', queue: 'jobs', job_id: job.id });
+  expect(event.tags?.correlation_id).toBe(`upload-${runId}`);
+  expect(event.exception?.values?.[0]?.value).toMatch(/cannot be read/);
+  expect(errorLinesOf(`upload-${runId}`)).toContainEqual(
+    expect.objectContaining({ error_context: 'bull', queue: 'jobs', job_id: job.id }),
+  );
 });
 
 it('reports a socket event handler that throws, and tells the client the correlation id', async () => {
