@@ -9,6 +9,9 @@ if (process.env.SENTRY_DSN) {
     dsn: process.env.SENTRY_DSN,
     environment: process.env.NODE_ENV ?? 'development',
     tracesSampleRate: 0,
+    // The app reports unhandled rejections itself, tagged (main.ts); the SDK's own handler would report each twice
+    // and, in the CLI, keep an unhandled rejection from ending the process as Node does.
+    integrations: (defaults) => defaults.filter((integration) => integration.name !== 'OnUnhandledRejection'),
   });
 }
 

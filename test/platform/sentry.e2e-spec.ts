@@ -111,6 +111,8 @@ it('reports a failed Bull job with the correlation id of the cron tick that queu
   expect(id).toMatch(/^cron:cloudcasting-download:/);
   expect(event.tags).toMatchObject({ job_name: 'download', job_id: expect.stringMatching(/^scheduled-/) });
   expect(event.exception?.values?.[0]?.value).toMatch(/Cannot reach/);
+  // Sent to the DSN's project, as envelopes of the real format (parsed by the fake).
+  expect(sentry.envelopes.map((e) => e.project)).toEqual(sentry.envelopes.map(() => '1'));
   const lines = await waitFor(() => errorLinesOf(id).length > 0 && errorLinesOf(id), 'the job log lines');
   expect(lines).toContainEqual(expect.objectContaining({ error_context: 'bull', queue: 'cloudcasting' }));
 });

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bull';
 import { ErrorReporter } from '../errors/error-reporter.js';
 import { jobCorrelationId } from './queue-worker.decorators.js';
@@ -10,13 +10,14 @@ import { RegisteredQueues } from './registered-queues.js';
  * queue's `failed` event, so no processor has to remember it; Bull emits it in the process that ran the job.
  */
 @Injectable()
-export class QueueFailureReporter implements OnApplicationBootstrap {
+export class QueueFailureReporter implements OnModuleInit {
   constructor(
     private readonly queues: RegisteredQueues,
     private readonly reporter: ErrorReporter,
   ) {}
 
-  onApplicationBootstrap(): void {
+  /** At module init, not bootstrap: crons start ticking during bootstrap, and their first jobs may fail at once. */
+  onModuleInit(): void {
     for (const { definition, queue } of this.queues.list())
       queue.on('failed', (job: Job, error: Error) => {
         const attempts = job.opts.attempts ?? 1;
