@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
+import { QueueFailureReporter } from './common/queue/queue-failure-reporter.js';
 import { QueueWorkersCheck } from './common/queue/queue-workers.check.js';
 import { SchedulingModule } from './common/schedule/scheduling.module.js';
 import { DefaultThrottlerGuard } from './common/throttling/rate-limit.guards.js';
@@ -37,6 +38,7 @@ import { SensorsModule } from './sensors/sensors.module.js';
     { provide: APP_GUARD, useClass: DefaultThrottlerGuard },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     QueueWorkersCheck,
+    QueueFailureReporter,
   ],
 })
 export class AppModule {}

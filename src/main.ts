@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { reportToSentry } from './instrument.js';
+import { flushSentry, reportToSentry } from './instrument.js';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
@@ -20,7 +20,7 @@ process.on('unhandledRejection', (reason) => {
     { err: reason },
     `Unhandled promise rejection: ${reason instanceof Error ? reason.message : String(reason)}`,
   );
-  reportToSentry(reason);
+  reportToSentry(reason, { context: 'process' });
 });
 
 async function bootstrap(): Promise<void> {
@@ -54,7 +54,9 @@ async function bootstrap(): Promise<void> {
   }
 }
 
-void bootstrap().catch((error: unknown) => {
+void bootstrap().catch(async (error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
+  reportToSentry(error, { context: 'process' });
+  await flushSentry();
   process.exit(1);
 });

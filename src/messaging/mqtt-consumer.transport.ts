@@ -5,7 +5,8 @@ import { ConfigService } from '@nestjs/config';
 import { CustomTransportStrategy, type MessageHandler, MqttContext, Server } from '@nestjs/microservices';
 import type { IPublishPacket, ISubscriptionMap } from 'mqtt';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { runWithRequestId } from '../common/context/request-context.js';
+import { acceptRequestId, runWithRequestId } from '../common/context/request-context.js';
+import { ErrorReporter } from '../common/errors/error-reporter.js';
 import { AppConfig } from '../config/app.config.js';
 import { RedisService } from '../redis/redis.service.js';
 import { mqttConsumerConfig, type MqttConsumerConfig } from './mqtt-consumer.config.js';
@@ -93,6 +94,7 @@ export class MqttConsumerTransport
     config: ConfigService,
     @Inject(mqttConsumerConfig.KEY) consumer: MqttConsumerConfig,
     private readonly redis: RedisService,
+    private readonly reporter: ErrorReporter,
   ) {
     super();
     const app = config.getOrThrow<AppConfig>('app');
@@ -208,7 +210,10 @@ export class MqttConsumerTransport
       this.logger.warn(`No handler for MQTT topic ${topic}; acknowledged and dropped`);
       return settle();
     }
-    this.run(handler, packet, settle, from, from.currentGeneration);
+    const requestId = packet.properties?.userProperties?.['x-request-id'];
+    // One id for every attempt at the message: the publisher's, else a new one.
+    const correlationId = acceptRequestId(Array.isArray(requestId) ? requestId[0] : requestId);
+    this.run(handler, packet, settle, from, from.currentGeneration, correlationId, 1);
   }
 
   private run(
@@ -217,24 +222,37 @@ export class MqttConsumerTransport
     settle: () => void,
     from: MqttSession,
     generation: number,
+    correlationId: string,
+    attempt: number,
   ): void {
     const context = new MqttContext([packet.topic, packet]);
     const settleOrRetry = (error: unknown) => {
       this.counters.handlerFailures += 1;
+      const retrying = packet.qos > 0 && from.isCurrent(generation);
+      // Reported once per message: the retries of a handler that keeps failing (the database is down) add nothing.
+      if (attempt === 1)
+        this.reporter.report(error, {
+          context: 'mqtt',
+          correlationId,
+          tags: { topic: packet.topic, qos: packet.qos },
+          message: `Handler for ${packet.topic} failed (${(error as Error)?.message ?? error})${retrying ? `; retrying every ${RETRY_MS} ms` : ''}`,
+        });
       // Not acknowledged: while this connection lives the broker will not send it again, so retry here.
-      if (packet.qos > 0 && from.isCurrent(generation)) {
-        this.logger.warn(
-          `Handler for ${packet.topic} failed (${(error as Error)?.message ?? error}); retrying in ${RETRY_MS} ms`,
-        );
-        setTimeout(() => this.run(handler, packet, settle, from, generation), RETRY_MS).unref();
+      if (retrying) {
+        if (attempt > 1)
+          this.logger.warn(
+            { requestId: correlationId },
+            `Handler for ${packet.topic} failed again (attempt ${attempt}: ${(error as Error)?.message ?? error}); retrying in ${RETRY_MS} ms`,
+          );
+        setTimeout(
+          () => this.run(handler, packet, settle, from, generation, correlationId, attempt + 1),
+          RETRY_MS,
+        ).unref();
         return;
       }
       settle(); // the connection is gone: the broker redelivers it on the next one (the PUBACK is not sent)
     };
-    const requestId = packet.properties?.userProperties?.['x-request-id'];
-    runWithRequestId(Array.isArray(requestId) ? requestId[0] : requestId, () =>
-      handler(packet.payload, context),
-    ).then((result) => {
+    runWithRequestId(correlationId, () => handler(packet.payload, context)).then((result) => {
       if (!isObservable(result)) return settle();
       lastValueFrom(result, { defaultValue: undefined }).then(() => settle(), settleOrRetry);
     }, settleOrRetry);

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { OnGatewayConnection, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { SocketAuthenticator } from '../auth/index.js';
+import { WsContext } from '../common/context/ws-context.js';
 
 export const userRoom = (userId: string) => `user:${userId}`;
 
@@ -10,6 +11,7 @@ export const userRoom = (userId: string) => `user:${userId}`;
  * progress, job progress). Unauthenticated handshakes are refused with a `connect_error`.
  */
 @WebSocketGateway({ namespace: '/events' })
+@WsContext()
 export class UserEventsGateway implements OnGatewayConnection {
   private readonly logger = new Logger(UserEventsGateway.name);
   @WebSocketServer() namespace: Namespace;

@@ -12,6 +12,7 @@ import { SocketAuthenticator } from '../auth/index.js';
 import { ALL_ROOM, LiveStream, sensorRoom, type SensorsNamespace, typeRoom } from './live-stream.js';
 import { NAME_PATTERN } from './sensors.rules.js';
 import type { SensorsServerEvents, Subscriptions, SubscriptionRequest } from './sensor-events.js';
+import { WsContext } from '../common/context/ws-context.js';
 
 const MAX_SUBSCRIPTIONS = 200;
 
@@ -26,6 +27,7 @@ type SensorsSocket = Socket<Record<string, never>, SensorsServerEvents>;
 // The global HTTP rate limiter cannot read a socket message (no response to set headers on).
 @SkipThrottle()
 @WebSocketGateway({ namespace: '/sensors' })
+@WsContext()
 export class SensorsGateway implements OnGatewayInit<SensorsNamespace>, OnGatewayConnection {
   constructor(
     private readonly authenticator: SocketAuthenticator,

@@ -1,11 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { reportToSentry } from '../../instrument.js';
 import { acceptRequestId, currentRequestId, REQUEST_ID_HEADER } from '../context/request-context.js';
 import { isDatabaseUnavailable, isRefusedValue } from './database-errors.js';
 import { CommonErrorCode, DomainError } from './domain-error.js';
 import type { ErrorBody } from './error-body.js';
+import { ErrorReporter } from './error-reporter.js';
 
 /** body-parser's and send's errors (http-errors): a status, and `expose` when the message is meant for the client. */
 interface BodyParserError extends Error {
@@ -34,16 +34,19 @@ const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * The one place where errors become HTTP responses: domain errors keep their code and status, framework errors
- * get a stable code, an unreachable database is a 503, and anything unexpected is a 500 with a generic message, logged with its stack (and sent to
- * Sentry when configured).
+ * get a stable code, an unreachable database is a 503, and anything unexpected is a 500 with a generic message,
+ * reported (logged with its stack and the request id, and sent to Sentry when configured). Socket events have
+ * their own filter (`WsErrorsFilter`); the MQTT transport reports its handlers' errors itself.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ExceptionFilter');
 
+  constructor(private readonly reporter: ErrorReporter) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') {
-      this.logger.error({ err: exception }, 'Unhandled error outside HTTP');
+      this.reporter.report(exception, { context: 'process', tags: { host: host.getType() } });
       return;
     }
     const ctx = host.switchToHttp();
@@ -52,13 +55,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const requestId = currentRequestId() ?? req.id ?? acceptRequestId(req.headers[REQUEST_ID_HEADER]);
     const { body, headers } = this.toBody(exception, requestId);
 
-    if (body.statusCode >= 500) {
-      this.logger.error(
-        { err: exception, requestId },
-        body.code === CommonErrorCode.INTERNAL_ERROR ? 'Unhandled error' : body.message,
-      );
-      reportToSentry(exception);
-    }
+    if (body.statusCode >= 500)
+      this.reporter.report(exception, {
+        context: 'http',
+        correlationId: requestId,
+        tags: { method: req.method, path: (req.originalUrl ?? req.url ?? '').split('?')[0] },
+        message: body.code === CommonErrorCode.INTERNAL_ERROR ? 'Unhandled error' : body.message,
+      });
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     res.setHeader('X-Request-ID', requestId);

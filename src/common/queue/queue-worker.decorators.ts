@@ -33,8 +33,7 @@ export function OnJob<J extends string>(
   return (target, key, descriptor: PropertyDescriptor) => {
     const handler = descriptor.value as (job: Job<WithRequestId>) => unknown;
     descriptor.value = function (this: unknown, queued: Job<WithRequestId>) {
-      const requestId = queued.data?.requestId ?? `${queue.name}:${String(queued.id)}`;
-      return runWithRequestId(requestId, () => handler.call(this, queued));
+      return runWithRequestId(jobCorrelationId(queue.name, queued), () => handler.call(this, queued));
     };
     Object.defineProperty(descriptor.value, 'name', { value: handler.name });
     const handlers: JobHandlerMetadata[] = Reflect.getMetadata(JOB_HANDLERS, target.constructor) ?? [];
@@ -46,6 +45,11 @@ export function OnJob<J extends string>(
     Process({ name: job, ...options })(target, key, descriptor);
     return descriptor;
   };
+}
+
+/** The correlation id a job runs in: the enqueuer's (`withRequestId`), else `<queue>:<job id>`. */
+export function jobCorrelationId(queue: string, job: Job<WithRequestId>): string {
+  return job.data?.requestId ?? `${queue}:${String(job.id)}`;
 }
 
 export function workerQueueOf(type: unknown): QueueDefinition | undefined {

@@ -1,7 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { runWithRequestId } from '../context/request-context.js';
+import { ErrorReporter } from '../errors/error-reporter.js';
+import { within } from '../queue/queue-adapter.js';
+
+/** A tick only enqueues: longer than this, Redis is not answering, and the tick is a failure to report. */
+const TICK_TIMEOUT_MS = 5000;
 
 export interface CronSchedule {
   /** Unique name in the scheduler registry, e.g. `scans:schedule-tick`. */
@@ -15,13 +20,15 @@ export interface CronSchedule {
 /**
  * The one way a module schedules a cron (`crons/<name>.cron.ts` calls it at application bootstrap). The tick only
  * enqueues: it gets the tick's time to compute a deterministic job id, so every replica ticking in the same
- * period queues one job. A tick that fails is logged with its own correlation id and never stops the schedule.
+ * period queues one job. A tick that fails is reported (logged and sent to Sentry) with its own correlation id,
+ * and never stops the schedule.
  */
 @Injectable()
 export class CronScheduler {
-  private readonly logger = new Logger(CronScheduler.name);
-
-  constructor(private readonly registry: SchedulerRegistry) {}
+  constructor(
+    private readonly registry: SchedulerRegistry,
+    private readonly reporter: ErrorReporter,
+  ) {}
 
   schedule(schedule: CronSchedule, tick: (at: Date) => Promise<unknown>): void {
     const job = CronJob.from({
@@ -37,9 +44,13 @@ export class CronScheduler {
   async run(name: string, tick: (at: Date) => Promise<unknown>, at: Date): Promise<void> {
     await runWithRequestId(`cron:${name}:${at.toISOString()}`, async () => {
       try {
-        await tick(at);
+        await within(tick(at), TICK_TIMEOUT_MS, `the tick of cron ${name}`);
       } catch (error) {
-        this.logger.error({ err: error }, `Cron ${name}: the tick could not enqueue its job`);
+        this.reporter.report(error, {
+          context: 'cron',
+          tags: { cron: name },
+          message: `Cron ${name}: the tick could not enqueue its job`,
+        });
       }
     });
   }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ErrorReporter } from '../../common/errors/error-reporter.js';
 import { RealtimeService } from '../../realtime/realtime.service.js';
 import type { Job } from '../entities/job.entity.js';
 
@@ -12,7 +13,10 @@ export function jobLogFields(job: Pick<Job, 'id' | 'ownerId'>): { job_id: string
 export class JobEvents {
   private readonly logger = new Logger('Jobs');
 
-  constructor(private readonly realtime: RealtimeService) {}
+  constructor(
+    private readonly realtime: RealtimeService,
+    private readonly reporter: ErrorReporter,
+  ) {}
 
   progress(job: Pick<Job, 'id' | 'ownerId' | 'status' | 'processedRows' | 'totalRows' | 'issueCount'>): void {
     this.realtime.toUser(job.ownerId, 'job_progress', {
@@ -32,7 +36,11 @@ export class JobEvents {
     this.logger.warn({ ...jobLogFields(job), ...extra }, message);
   }
 
+  /**
+   * A run that failed for good other than on its input: reported like any failed job (the worker catches it to
+   * mark the job FAILED, so Bull never sees this last attempt fail).
+   */
   error(job: Pick<Job, 'id' | 'ownerId'>, message: string, err: unknown): void {
-    this.logger.error({ ...jobLogFields(job), err }, message);
+    this.reporter.report(err, { context: 'bull', tags: { queue: 'jobs', ...jobLogFields(job) }, message });
   }
 }

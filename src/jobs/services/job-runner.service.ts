@@ -51,6 +51,12 @@ async function* textRecords(job: Job, source: Readable): AsyncGenerator<RecordBa
 /** A problem with the file itself: retrying cannot help, the job fails at once with this reason. */
 export class JobInputError extends Error {}
 
+/**
+ * The stored upload cannot be read back (removed, storage failing): the job fails at once like on a bad file, but
+ * the file was ours to keep, so it is reported as an error of ours too.
+ */
+export class StoredFileUnreadable extends JobInputError {}
+
 /** Bytes of COPY text handed to the database per write. */
 const COPY_CHUNK_BYTES = 256 * 1024;
 
@@ -119,7 +125,8 @@ export class JobRunner {
     } catch (e) {
       if (e instanceof JobInputError || finalAttempt) {
         await this.fail(job, e instanceof Error ? e.message : String(e));
-        if (!(e instanceof JobInputError)) this.events.error(job, 'Job failed', e);
+        if (!(e instanceof JobInputError) || e instanceof StoredFileUnreadable)
+          this.events.error(job, 'Job failed', e);
         return JobStatus.FAILED;
       }
       this.events.warn(job, 'Job run interrupted; it will be retried', { err: e });
@@ -189,7 +196,9 @@ export class JobRunner {
     try {
       stored = await this.storage.read(job.storageKey);
     } catch (e) {
-      throw new JobInputError(`The stored file ${job.storageKey} cannot be read: ${(e as Error).message}`);
+      throw new StoredFileUnreadable(
+        `The stored file ${job.storageKey} cannot be read: ${(e as Error).message}`,
+      );
     }
     const options = job.options ?? {};
     const source: Readable = options.compression === 'gzip' ? stored.pipe(createGunzip()) : stored;
