@@ -49,7 +49,9 @@ export class OwnMosquitto {
   /** Starts the broker (loading what it persisted) and waits until it accepts connections. */
   async up(): Promise<void> {
     if (this.child) return;
-    const child = spawn('mosquitto', ['-c', join(this.dir, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('mosquitto', ['-c', join(this.dir, 'mosquitto.conf')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
     this.child = child;

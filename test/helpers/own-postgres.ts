@@ -36,13 +36,25 @@ export class OwnPostgres {
       await chown(dir, Number(stdout.trim()), Number(gid.trim()));
     }
     const server = new OwnPostgres(dir, await freePort());
-    await server.pg('initdb', ['-D', server.dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+    await server.pg('initdb', [
+      '-D',
+      server.dataDir,
+      '-A',
+      'trust',
+      '-U',
+      'postgres',
+      '--no-sync',
+      '-E',
+      'UTF8',
+    ]);
     await server.up();
     const admin = new pg.Client({ connectionString: server.url.replace(/\/[^/]*$/, '/postgres') });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${DATABASE}`);
     await admin.end();
-    await run(process.execPath, ['dist/cli.js', 'migrate'], { env: { ...process.env, DATABASE_URL: server.url } });
+    await run(process.execPath, ['dist/cli.js', 'migrate'], {
+      env: { ...process.env, DATABASE_URL: server.url },
+    });
     return server;
   }
 
@@ -62,7 +74,18 @@ export class OwnPostgres {
   /** Starts the server and waits until it accepts connections. */
   async up(): Promise<void> {
     const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
-    await this.pg('pg_ctl', ['-D', this.dataDir, '-l', join(this.dir, 'log'), '-o', options, '-w', '-t', '60', 'start']);
+    await this.pg('pg_ctl', [
+      '-D',
+      this.dataDir,
+      '-l',
+      join(this.dir, 'log'),
+      '-o',
+      options,
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]);
   }
 
   /**

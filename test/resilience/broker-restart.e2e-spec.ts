@@ -35,32 +35,10 @@ afterAll(async () => {
   await closeDb();
 });
 
-const stored = async (id: string) =>
-  (
-    await sql<{ n: number; distinct: number }>(
-      `SELECT count(*)::int AS n, count(DISTINCT "timestamp")::int AS distinct FROM sensor_readings WHERE sensor_id = $1`,
-      [id],
-    )
-  )[0];
-
-/** Publishes RATE readings a second for `ms`, without waiting for the acknowledgements (they may wait an outage). */
-async function publishFor(id: string, ms: number, from: number, acks: Array<Promise<unknown>>): Promise<number> {
-  const started = Date.now();
-  let published = 0;
-  while (Date.now() - started < ms) {
-    const due = Math.floor(((Date.now() - started) / 1000) * RATE) - published;
-    for (let i = 0; i < due; i++, published++)
-      acks.push(
-        mqtt.publishAsync(`sensors/temperature/${id}`, JSON.stringify({ ts: from + published, value: 20 }), {
-          qos: 1,
-        }),
-      );
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return published;
-}
-
-function watchReadiness(until: () => boolean): { ready: Array<{ at: number; status: number }>; done: Promise<void> } {
+function watchReadiness(until: () => boolean): {
+  ready: Array<{ at: number; status: number }>;
+  done: Promise<void>;
+} {
   const ready: Array<{ at: number; status: number }> = [];
   const done = (async () => {
     while (!until()) {
@@ -102,9 +80,13 @@ async function restartUnderLoad(signal: 'SIGTERM' | 'SIGKILL') {
     const due = Math.floor(((Date.now() - started) / 1000) * RATE) - sentAt.length;
     for (let i = 0; i < due; i++) {
       acks.push(
-        mqtt.publishAsync(`sensors/temperature/${id}`, JSON.stringify({ ts: from + sentAt.length, value: 20 }), {
-          qos: 1,
-        }),
+        mqtt.publishAsync(
+          `sensors/temperature/${id}`,
+          JSON.stringify({ ts: from + sentAt.length, value: 20 }),
+          {
+            qos: 1,
+          },
+        ),
       );
       sentAt.push(Date.now());
     }
@@ -133,7 +115,9 @@ async function restartUnderLoad(signal: 'SIGTERM' | 'SIGKILL') {
     `the ${must.length} readings published while a consumer was subscribed`,
     30_000,
   ).catch(async (e: Error) => {
-    throw new Error(`${e.message} (stored ${(await rows()).length}); the app said:\n${app.output().slice(-3000)}`);
+    throw new Error(
+      `${e.message} (stored ${(await rows()).length}); the app said:\n${app.output().slice(-3000)}`,
+    );
   });
   await new Promise((r) => setTimeout(r, 500)); // a late duplicate would land now
   const stored = await rows();

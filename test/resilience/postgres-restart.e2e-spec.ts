@@ -69,7 +69,11 @@ it('serves 503 through a 10 s PostgreSQL stop under load, recovers by itself and
     }
   })();
   const users = (async () => {
-    const paths = ['/api/v1/auth/me', '/api/v1/species/observations?lat=50&lng=0&radius_km=10', '/api/v1/sensors/latest'];
+    const paths = [
+      '/api/v1/auth/me',
+      '/api/v1/species/observations?lat=50&lng=0&radius_km=10',
+      '/api/v1/sensors/latest',
+    ];
     for (let i = 0; elapsed() < SECONDS * 1000; i++) {
       const res = await fetch(`${app.url}${paths[i % paths.length]}`, {
         headers: { Authorization: `Bearer ${token}` },
@@ -87,9 +91,13 @@ it('serves 503 through a 10 s PostgreSQL stop under load, recovers by itself and
     const sends: Array<Promise<unknown>> = [];
     for (let i = 0; i < due; i++, published++)
       sends.push(
-        mqtt.publishAsync(`sensors/temperature/${id}`, JSON.stringify({ ts: started + published, value: 20 }), {
-          qos: 1,
-        }),
+        mqtt.publishAsync(
+          `sensors/temperature/${id}`,
+          JSON.stringify({ ts: started + published, value: 20 }),
+          {
+            qos: 1,
+          },
+        ),
       );
     await Promise.all(sends);
     await new Promise((r) => setTimeout(r, 20));
@@ -103,11 +111,15 @@ it('serves 503 through a 10 s PostgreSQL stop under load, recovers by itself and
         [id],
       )
     )[0];
-  await waitFor(async () => (await counts()).n >= published, `all ${published} readings stored`, 60_000).catch(
-    async (e: Error) => {
-      throw new Error(`${e.message} (stored ${(await counts()).n}); the app said:\n${app.output().slice(-3000)}`);
-    },
-  );
+  await waitFor(
+    async () => (await counts()).n >= published,
+    `all ${published} readings stored`,
+    60_000,
+  ).catch(async (e: Error) => {
+    throw new Error(
+      `${e.message} (stored ${(await counts()).n}); the app said:\n${app.output().slice(-3000)}`,
+    );
+  });
   await new Promise((r) => setTimeout(r, 1000)); // a late duplicate would land now
   expect(await counts()).toEqual({ n: published, distinct: published });
   const [{ rejected }] = await sql<{ rejected: number }>(
@@ -121,7 +133,11 @@ it('serves 503 through a 10 s PostgreSQL stop under load, recovers by itself and
   const unavailable = calls.filter((c) => c.status === 503);
   expect(unavailable.length).toBeGreaterThan(0);
   for (const call of unavailable)
-    expect(call.body).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', requestId: expect.any(String) });
+    expect(call.body).toMatchObject({
+      statusCode: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      requestId: expect.any(String),
+    });
   expect(live.every((status) => status === 200)).toBe(true);
   expect(ready.some((r) => r.status === 503)).toBe(true);
   const lastRed = Math.max(...ready.filter((r) => r.status !== 200).map((r) => r.at));
