@@ -1,15 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { freePort } from './app-process.js';
 
 /**
  * A Mosquitto of the test's own (never the shared one) on a free port, with persistence in a temporary directory
  * as docker/mosquitto.conf has it, which the test can stop (gracefully: sessions saved, or killed: what was not
- * autosaved is lost) and start again on the same port.
+ * autosaved is lost) and start again on the same port. Mosquitto 2.0 restores a saved session without its shared
+ * subscriptions (`session present: true`, yet nothing is delivered until the client subscribes again).
  */
 export class OwnMosquitto {
   private child?: ChildProcess;
@@ -26,6 +28,12 @@ export class OwnMosquitto {
 
   static async start(): Promise<OwnMosquitto> {
     const dir = await mkdtemp(join(tmpdir(), 'terrawatch-mosquitto-'));
+    // Started as root, Mosquitto drops to its own user: without a directory it can write, it persists nothing.
+    if (process.getuid?.() === 0) {
+      const id = (flag: string) =>
+        promisify(execFile)('id', [flag, 'mosquitto']).then((r) => Number(r.stdout));
+      await chown(dir, await id('-u'), await id('-g')).catch(() => undefined);
+    }
     const broker = new OwnMosquitto(dir, await freePort());
     await writeFile(
       join(dir, 'mosquitto.conf'),
