@@ -16,7 +16,12 @@ import { contactsCsv, stagedAndLoaded, upload, waitForJob, waitForSql } from '..
  * cloudcasting run killed while it converts, which also must not be skipped by its own lock, and leaves no
  * staging folder behind.
  */
-const BOUND_MS = 15_000;
+/**
+ * From the kill to the work taken up again: the lock lapses within 10 s, one stalled check (every 5 s) marks the job,
+ * the next moves it back to waiting, so about 20 s at worst, and the restarted app must be up by then. Measured with
+ * the former 30 s lock and 30 s check: 67 s.
+ */
+const BOUND_MS = 30_000;
 let root: string;
 let app: AppProcess | undefined;
 let env: Record<string, string>;
@@ -85,7 +90,7 @@ it('takes a Jobs upload killed mid-staging up again within seconds of the restar
     `Jobs: killed at ${killed.processed_rows}/${rows} rows; app ready ${restartedAt - killedAt} ms after the kill; ` +
       `job resumed ${resumed} ms after the restart (${resumed + restartedAt - killedAt} ms after the kill)\n`,
   );
-  expect(resumed).toBeLessThan(BOUND_MS);
+  expect(resumed + restartedAt - killedAt).toBeLessThan(BOUND_MS);
 }, 240_000);
 
 it('takes a cloudcasting run killed mid-convert up again within seconds, publishes it, and leaves no staging', async () => {
@@ -135,11 +140,14 @@ it('takes a cloudcasting run killed mid-convert up again within seconds, publish
 
   app = await startApp(env);
   const restartedAt = Date.now();
-  const resumed = await logged(/taken up again after its worker died/, restartedAt, 60_000);
+  // Its own lock taken over, or lapsed already (a slow restart): either way it clears the dead run's folders.
+  const resumed = await logged(/of a run that died/, restartedAt, 60_000);
   const deadline = Date.now() + 60_000;
   let s = await status();
   while (s.is_running || s.current_task !== 'published') {
-    if (Date.now() > deadline || s.error) throw new Error(`The run did not complete: ${JSON.stringify(s)}`);
+    // Until the queue takes it up again the status says the run was interrupted, never "converting" for minutes.
+    const failed = s.error && !s.current_task?.startsWith('interrupted while');
+    if (Date.now() > deadline || failed) throw new Error(`The run did not complete: ${JSON.stringify(s)}`);
     await new Promise((r) => setTimeout(r, 200));
     s = await status();
   }
@@ -158,7 +166,8 @@ it('takes a cloudcasting run killed mid-convert up again within seconds, publish
   expect(row.job_id).toBe(jobId);
   process.stdout.write(
     `Cloudcasting: run killed converting; app ready ${restartedAt - killedAt} ms after the kill; run taken up ` +
-      `again ${resumed} ms and published ${completed} ms after the restart\n`,
+      `again ${resumed} ms (${resumed + restartedAt - killedAt} ms after the kill) and published ${completed} ms ` +
+      `after the restart\n`,
   );
-  expect(resumed).toBeLessThan(BOUND_MS);
+  expect(resumed + restartedAt - killedAt).toBeLessThan(BOUND_MS);
 }, 240_000);

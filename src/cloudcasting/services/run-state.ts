@@ -103,12 +103,14 @@ export class RunStateStore implements OnModuleDestroy {
 
   async read(): Promise<RunState> {
     const [holder, state] = await Promise.all([this.holder(), this.redis.client.hgetall(STATE_KEY)]);
+    // Started, not finished, and nobody holds the lock: its process died (the queue may still take it up again).
+    const interrupted = holder === null && !!state.started_at && !state.finished_at;
     return {
       is_running: holder !== null,
       job_id: holder ?? (state.job_id || null),
-      current_task: state.current_task || null,
+      current_task: interrupted ? `interrupted while ${state.current_task}` : state.current_task || null,
       progress: Number(state.progress ?? 0),
-      error: state.error || null,
+      error: interrupted ? 'The run stopped without finishing: its process died' : state.error || null,
       started_at: state.started_at || null,
       finished_at: holder ? null : state.finished_at || null,
     };
