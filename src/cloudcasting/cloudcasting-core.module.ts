@@ -16,7 +16,12 @@ import { RunStateStore } from './services/run-state.js';
 @Module({
   imports: [
     TypeOrmModule.forFeature(CLOUDCASTING_ENTITIES),
-    BullModule.registerQueue({ name: CLOUDCASTING_QUEUE.name }),
+    // A run whose worker died (kill, crash) is taken up again within about 15 s: its lock lapses 10 s after the
+    // last renewal (every 5 s) and the stalled check runs every 5 s. Bull's defaults (30 s and 30 s) took up to a minute.
+    BullModule.registerQueue({
+      name: CLOUDCASTING_QUEUE.name,
+      settings: { lockDuration: 10_000, stalledInterval: 5_000 },
+    }),
   ],
   providers: [CloudcastingService, RunStateStore, CloudcastingQueries, CloudcastingQueue, CloudcastingTiles],
   exports: [CloudcastingService, CloudcastingQueries, CloudcastingQueue, CloudcastingTiles],

@@ -60,11 +60,11 @@ export class JobsEnv {
 
   @IsInt()
   @Min(1000)
-  JOBS_LOCK_DURATION_MS: number = 30000;
+  JOBS_LOCK_DURATION_MS: number = 10000;
 
   @IsInt()
   @Min(500)
-  JOBS_STALLED_INTERVAL_MS: number = 30000;
+  JOBS_STALLED_INTERVAL_MS: number = 5000;
 }
 
 export const jobsConfig = defineConfig('jobs', JobsEnv, (env) => ({

@@ -69,3 +69,17 @@ export function contactsCsv(count: number, prefix: string): string {
     lines.push(`${prefix}${i}@example.org,First${i},Last${i},Company ${i % 97}`);
   return `${lines.join('\n')}\n`;
 }
+
+/** What a contacts job staged (rows, distinct row numbers) and loaded into `contacts`: a run taken up again after a
+ * kill must have each row once. */
+export async function stagedAndLoaded(
+  id: string,
+): Promise<{ staged: number; distinct_rows: number; contacts: number }> {
+  const [counts] = await sql<{ staged: number; distinct_rows: number; contacts: number }>(
+    `SELECT count(*)::int AS staged, count(DISTINCT row_number)::int AS distinct_rows,
+       (SELECT count(*)::int FROM contacts WHERE source_job_id = $1) AS contacts
+     FROM staging WHERE job_id = $1`,
+    [id],
+  );
+  return counts;
+}

@@ -10,7 +10,7 @@ import { AppProcess, startApp } from '../helpers/app-process.js';
 import { closeDb, sql, truncateAll } from '../helpers/db.js';
 import { flushRedis } from '../helpers/redis.js';
 import { signedIn, TestUser } from '../helpers/users.js';
-import { contactsCsv, JobBody, upload, waitForJob, waitForSql } from './jobs-helpers.js';
+import { contactsCsv, JobBody, stagedAndLoaded, upload, waitForJob, waitForSql } from './jobs-helpers.js';
 
 const execFileP = promisify(execFile);
 const storageDir = mkdtempSync(join(tmpdir(), 'terrawatch-jobs-e2e-'));
@@ -700,13 +700,7 @@ describe('restart', () => {
       loaded_rows: rows,
       issue_count: 0,
     });
-    const [counts] = await sql(
-      `SELECT count(*)::int AS staged, count(DISTINCT row_number)::int AS distinct_rows,
-         (SELECT count(*)::int FROM contacts WHERE source_job_id = $1) AS contacts
-       FROM staging WHERE job_id = $1`,
-      [id],
-    );
-    expect(counts).toEqual({ staged: rows, distinct_rows: rows, contacts: rows });
+    expect(await stagedAndLoaded(id)).toEqual({ staged: rows, distinct_rows: rows, contacts: rows });
     expect(app.output()).toMatch(/"Job resumed"/);
   });
 });

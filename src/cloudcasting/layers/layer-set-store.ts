@@ -152,6 +152,21 @@ export class LayerSetStore {
     return removed;
   }
 
+  /**
+   * Removes every draft and download directory. Called by a run that holds the one-run lock: whatever is there
+   * belongs to a run that died (killed while converting, say), since no other run can be in progress.
+   */
+  async discardAbandoned(): Promise<string[]> {
+    const leftovers = [
+      ...(await readdir(this.setsDir).catch(() => [] as string[]))
+        .filter((e) => e.startsWith(BUILDING_PREFIX))
+        .map((e) => join(this.setsDir, e)),
+      ...(await readdir(this.stagingRoot).catch(() => [] as string[])).map((e) => join(this.stagingRoot, e)),
+    ];
+    for (const path of leftovers) await rm(path, { recursive: true, force: true });
+    return leftovers;
+  }
+
   /** Published set ids, oldest first. */
   async list(): Promise<string[]> {
     const entries = await readdir(this.setsDir).catch(() => [] as string[]);

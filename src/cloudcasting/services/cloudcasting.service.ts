@@ -68,11 +68,16 @@ export class CloudcastingService {
         `A download is already running (job ${lock.holder})`,
         { job_id: lock.holder },
       );
+    if (lock.tookOver)
+      this.logger.warn(`Run ${owner} taken up again after its worker died; it takes over its own lock`);
     const report = async (task: string, percent: number) => {
       options.onProgress?.(task, percent);
       await this.runState.report(owner, task, percent);
     };
     try {
+      const abandoned = await this.layers.discardAbandoned();
+      if (abandoned.length)
+        this.logger.warn(`Removed ${abandoned.length} draft or download folder(s) of a run that died`);
       const outcome = await this.runLocked(source, owner, options.force, report);
       await this.runState.finish(owner, {
         task: outcome.status === 'published' ? 'published' : 'up to date',
