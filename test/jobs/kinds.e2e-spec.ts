@@ -337,8 +337,9 @@ describe('observations refused by Species at load', () => {
       'Delphinus delphis,50.2,-4.1,2024-08-01T09:00:00Z,Whitsand Bay',
       'Orcinus orca,58.9,-3.1,2024-08-02,Scapa Flow',
     ].join('\n');
-    const res = await upload(app.url, editor.token, csv, 'refused.csv', 'observations').expect(201);
-    const job = await waitForJob(app.url, editor.token, res.body.job_id);
+    const owner = await signedIn(app.url, { groups: ['uploader', 'editor'] });
+    const res = await upload(app.url, owner.token, csv, 'refused.csv', 'observations').expect(201);
+    const job = await waitForJob(app.url, owner.token, res.body.job_id);
     expect(job).toMatchObject({ status: 'NEEDS_REVIEW', issue_count: 1 });
     // Species' rules moved on since staging (or the row was changed behind the review): the load must not trust
     // the staged checks.
@@ -347,13 +348,13 @@ describe('observations refused by Species at load', () => {
        WHERE job_id = $1 AND row_number = 3`,
       [job.id],
     );
-    const [issue] = await issuesOf(job.id, editor.token);
+    const [issue] = await issuesOf(job.id, owner.token);
     await request(app.url)
       .put(`/api/v1/issues/${issue.id}`)
-      .set(auth(editor.token))
+      .set(auth(owner.token))
       .send({ action: 'resolve', comment: 'one pod' })
       .expect(200);
-    const done = await waitForJob(app.url, editor.token, job.id);
+    const done = await waitForJob(app.url, owner.token, job.id);
     expect(done).toMatchObject({ status: 'COMPLETED', loaded_rows: 1 });
     const refused = await sql(
       `SELECT row_number, type, resolution, message FROM job_issues WHERE job_id = $1 AND type = 'REFUSED_BY_TARGET'`,

@@ -6,8 +6,11 @@ import { JobKind, RowValues, SetCheck } from './job-kind.js';
 import { parseReadingTime, SENSOR_READING_COLUMNS, sensorReadingProblems } from './sensor-reading-rows.js';
 import { loadInChunks, refuseRows } from './target-loader.js';
 
-/** Readings handed to `ingestMany` per call. */
-const LOAD_CHUNK = 5000;
+/**
+ * Readings handed to `ingestMany` per call: three of Sensors' write batches (SENSORS_BATCH_MAX_ROWS, 5000 by
+ * default), which its writer sends concurrently (at most three in flight).
+ */
+const LOAD_CHUNK = 15_000;
 
 const DUPLICATE_READING: SetCheck = {
   type: 'DUPLICATE_READING',
