@@ -3,6 +3,11 @@
  * `species-core.module.ts`, `species-cli.module.ts`).
  */
 export { ObservationsService } from './services/observations.service.js';
+export {
+  OBSERVATION_ROW_COLUMNS,
+  type CreateFromRowsResult,
+  type ObservationRowsQuery,
+} from './services/observation-rows.js';
 export { Sex } from './entities/sex.js';
 export {
   inObservationRange,

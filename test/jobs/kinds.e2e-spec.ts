@@ -329,6 +329,60 @@ describe('observations', () => {
   });
 });
 
+describe('observations refused by Species at load', () => {
+  it('discards a row Species refuses in its set-wise load, with the reason, and loads the others', async () => {
+    const csv = [
+      'species_name,latitude,longitude,observation_datetime,location_name',
+      'Delphinus delphis,50.2,-4.1,2024-08-01T09:00:00Z,Whitsand Bay',
+      'Delphinus delphis,50.2,-4.1,2024-08-01T09:00:00Z,Whitsand Bay',
+      'Orcinus orca,58.9,-3.1,2024-08-02,Scapa Flow',
+    ].join('\n');
+    const owner = await signedIn(app.url, { groups: ['uploader', 'editor'] });
+    const res = await upload(app.url, owner.token, csv, 'refused.csv', 'observations').expect(201);
+    const job = await waitForJob(app.url, owner.token, res.body.job_id);
+    expect(job).toMatchObject({ status: 'NEEDS_REVIEW', issue_count: 1 });
+    // Species' rules moved on since staging (or the row was changed behind the review): the load must not trust
+    // the staged checks.
+    await sql(
+      `UPDATE staging SET data = data || '{"latitude": "95", "observation_datetime": "2024-02-30"}'
+       WHERE job_id = $1 AND row_number = 3`,
+      [job.id],
+    );
+    const [issue] = await issuesOf(job.id, owner.token);
+    await request(app.url)
+      .put(`/api/v1/issues/${issue.id}`)
+      .set(auth(owner.token))
+      .send({ action: 'resolve', comment: 'one pod' })
+      .expect(200);
+    const done = await waitForJob(app.url, owner.token, job.id);
+    expect(done).toMatchObject({ status: 'COMPLETED', loaded_rows: 1 });
+    const refused = await sql(
+      `SELECT row_number, type, resolution, message FROM job_issues WHERE job_id = $1 AND type = 'REFUSED_BY_TARGET'`,
+      [job.id],
+    );
+    expect(refused).toEqual([
+      {
+        row_number: 3,
+        type: 'REFUSED_BY_TARGET',
+        resolution: 'DISCARDED',
+        message:
+          'latitude: latitude must be between -90 and 90°; ' +
+          'observationDatetime: observationDatetime must be an ISO 8601 date-time',
+      },
+    ]);
+    expect(
+      await sql(`SELECT row_number, status FROM staging WHERE job_id = $1 ORDER BY row_number`, [job.id]),
+    ).toEqual([
+      { row_number: 1, status: 'SUCCESS' },
+      { row_number: 2, status: 'SUCCESS' },
+      { row_number: 3, status: 'DISCARD' },
+    ]);
+    expect(
+      await sql(`SELECT species_name FROM observations WHERE source_ref LIKE $1`, [`jobs:${job.id}:%`]),
+    ).toEqual([{ species_name: 'Delphinus delphis' }]);
+  });
+});
+
 describe('observations review with the queue down', () => {
   it('loads in the request when the queue does not take the load, an accepted repeat once', async () => {
     const csv = [

@@ -6,17 +6,16 @@ import {
   isObservationDatetime,
   OBSERVATION_MAX_LENGTHS,
   OBSERVATION_RANGES,
+  OBSERVATION_ROW_COLUMNS,
   OBSERVATION_SEXES,
   ObservationsService,
   type ObservationRange,
 } from '../../species/index.js';
 import type { RowProblem } from '../entities/staging-row.entity.js';
 import { JobKind, missingRequired, RowValues, SetCheck } from './job-kind.js';
-import { loadInChunks, refuseRows } from './target-loader.js';
+import { refuseRows } from './target-loader.js';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-/** Observations handed to `createMany` per call. */
-const LOAD_CHUNK = 1000;
 
 /** The numeric columns and their ranges: Species' limits, under the file's column names. */
 const RANGES: Record<string, ObservationRange> = {
@@ -34,6 +33,8 @@ const MAX_CHARS: Record<string, number> = {
   location_name: OBSERVATION_MAX_LENGTHS.locationName,
   notes: OBSERVATION_MAX_LENGTHS.notes,
 };
+/** The staged row's columns under the names Species' `createFromRows` reads. */
+const OBSERVATION_FIELDS = OBSERVATION_ROW_COLUMNS.map((c) => `data->>'${c}' AS ${c}`).join(', ');
 const span = (range: ObservationRange) => `${range.min} to ${range.max}`;
 
 /** Exact repeats within the file (same values): such a row is loaded once. */
@@ -199,54 +200,39 @@ export class ObservationsKind implements JobKind {
   }
 
   /**
-   * Species' inserts cannot join `tx`: chunks go to `createMany` under their lineage keys and are marked SUCCESS
-   * on `tx`; a repeat (after a crash, or an accepted duplicate row) finds its observation already there. Counts
-   * the observations of this file in Species, whether created now or by an earlier attempt.
+   * One set-wise statement through Species (`createFromRows`) on `tx`, so the load is all or nothing with the
+   * job's completion: the READY rows under their lineage keys `jobs:{job id}:{row hash}` (an accepted repeat
+   * shares its key and is created once; a load repeated after a crash finds its observations there already).
+   * Rows Species refuses are discarded with a REFUSED_BY_TARGET issue. Counts the distinct observations of this
+   * file in Species, whether created now or by an earlier attempt.
    */
   async load(tx: ClientBase, jobId: string): Promise<number> {
     const { rows } = await tx.query<{ owner_id: string }>(`SELECT owner_id FROM jobs WHERE id = $1`, [jobId]);
-    const ownerId = rows[0].owner_id;
-    return loadInChunks(tx, jobId, LOAD_CHUNK, async (chunk) => {
-      // One input per distinct row: repeats share a lineage key, and createMany inserts a chunk in one go.
-      const first = new Map<string, number>();
-      chunk.forEach((r, i) => first.has(r.rowHash) || first.set(r.rowHash, i));
-      const distinct = [...first.values()].map((i) => chunk[i]);
-      const result = await this.observations.createMany(
-        ownerId,
-        distinct.map((r) => this.input(r.data)),
-        distinct.map((r) => `jobs:${jobId}:${r.rowHash}`),
-      );
-      const refusedHashes = new Map(
-        result.rejected.map((r) => [
-          distinct[r.index].rowHash,
-          r.problems.map((p) => `${p.field}: ${p.problems.join(', ')}`).join('; '),
-        ]),
-      );
-      const refused = chunk
-        .filter((r) => refusedHashes.has(r.rowHash))
-        .map((r) => ({ stagingId: r.id, rowNumber: r.rowNumber, reason: refusedHashes.get(r.rowHash) }));
-      await refuseRows(tx, jobId, refused);
-      return result.ids.length + result.existing.length;
+    const result = await this.observations.createFromRows(tx, rows[0].owner_id, {
+      sql: `SELECT 'jobs:' || job_id::text || ':' || row_hash AS source_ref, ${OBSERVATION_FIELDS}
+            FROM staging WHERE job_id = $1 AND status = 'READY'`,
+      params: [jobId],
     });
-  }
-
-  /** A staged row as the body of `POST /api/v1/observations`. */
-  private input(row: RowValues): Record<string, unknown> {
-    const number = (field: string) => (row[field] === null ? undefined : Number(row[field]));
-    const body: Record<string, unknown> = {
-      speciesName: row.species_name,
-      commonName: row.common_name ?? undefined,
-      locationName: row.location_name,
-      observationDatetime: row.observation_datetime,
-      location: { type: 'Point', coordinates: [number('longitude'), number('latitude')] },
-      depthMin: number('depth_min'),
-      depthMax: number('depth_max'),
-      bathymetry: number('bathymetry'),
-      temperature: number('temperature'),
-      visibility: number('visibility'),
-      notes: row.notes ?? undefined,
-      sex: row.sex?.toLowerCase(),
-    };
-    return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+    if (result.refused.length > 0) {
+      const reasons = new Map(
+        result.refused.map((r) => [r.sourceRef.slice(`jobs:${jobId}:`.length), r.reason]),
+      );
+      const refused = await tx.query<{ id: string; row_number: number; row_hash: string }>(
+        `SELECT id, row_number, row_hash FROM staging
+         WHERE job_id = $1 AND status = 'READY' AND row_hash = ANY($2::text[])`,
+        [jobId, [...reasons.keys()]],
+      );
+      await refuseRows(
+        tx,
+        jobId,
+        refused.rows.map((r) => ({
+          stagingId: r.id,
+          rowNumber: r.row_number,
+          reason: reasons.get(r.row_hash),
+        })),
+      );
+    }
+    await tx.query(`UPDATE staging SET status = 'SUCCESS' WHERE job_id = $1 AND status = 'READY'`, [jobId]);
+    return result.created + result.existing;
   }
 }

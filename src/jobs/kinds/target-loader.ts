@@ -18,8 +18,9 @@ export interface RefusedRow {
 
 /**
  * The loop of a loader that writes through another module's service (see `JobKind.load`): reads the job's READY
- * rows from `tx` in file order, `size` at a time, hands each chunk to `write` and marks the chunk SUCCESS on `tx`
- * (rows `write` refused are DISCARD by then, see `refuseRows`). Returns the sum of what `write` returned.
+ * rows from `tx` in file order, `size` at a time, and hands each chunk to `write` (rows `write` refused are DISCARD
+ * by then, see `refuseRows`); the next chunk is read while `write` works on this one. The rows left READY are marked
+ * SUCCESS at the end, in one statement on `tx`. Returns the sum of what `write` returned.
  */
 export async function loadInChunks(
   tx: ClientBase,
@@ -27,23 +28,29 @@ export async function loadInChunks(
   size: number,
   write: (rows: ReadyRow[]) => Promise<number>,
 ): Promise<number> {
+  const read = (after: number) => {
+    const rows = tx
+      .query<ReadyRow>(
+        `SELECT id, row_number AS "rowNumber", row_hash AS "rowHash", data FROM staging
+         WHERE job_id = $1 AND status = 'READY' AND row_number > $2
+         ORDER BY row_number LIMIT $3`,
+        [jobId, after, size],
+      )
+      .then((r) => r.rows);
+    // Read ahead: when `write` fails first, nobody awaits this one.
+    rows.catch(() => undefined);
+    return rows;
+  };
   let loaded = 0;
-  let after = 0;
+  let next = read(0);
   for (;;) {
-    const { rows } = await tx.query<ReadyRow>(
-      `SELECT id, row_number AS "rowNumber", row_hash AS "rowHash", data FROM staging
-       WHERE job_id = $1 AND status = 'READY' AND row_number > $2
-       ORDER BY row_number LIMIT $3`,
-      [jobId, after, size],
-    );
-    if (rows.length === 0) return loaded;
+    const rows = await next;
+    if (rows.length === 0) break;
+    next = read(rows[rows.length - 1].rowNumber);
     loaded += await write(rows);
-    await tx.query(
-      `UPDATE staging SET status = 'SUCCESS' WHERE id = ANY($1::bigint[]) AND status = 'READY'`,
-      [rows.map((r) => r.id)],
-    );
-    after = rows[rows.length - 1].rowNumber;
   }
+  await tx.query(`UPDATE staging SET status = 'SUCCESS' WHERE job_id = $1 AND status = 'READY'`, [jobId]);
+  return loaded;
 }
 
 /**

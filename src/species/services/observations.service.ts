@@ -18,6 +18,12 @@ import { speciesConfig, type SpeciesConfig } from '../species.config.js';
 import { invalidParameter, SpeciesError, SpeciesErrorCode } from '../species.errors.js';
 import { extensionOf, MAX_IMAGE_BYTES, sniffImageType } from '../observations/observation-image.js';
 import { isDepthRangeInverted } from '../rules/observation-limits.js';
+import {
+  createObservationsFromRows,
+  type CreateFromRowsResult,
+  type ObservationRowsQuery,
+} from './observation-rows.js';
+import type { ClientBase } from 'pg';
 
 /**
  * What `createMany` reports: the ids created, in input order, the inputs refused with their problems, and (with
@@ -92,6 +98,20 @@ export class ObservationsService {
       ids.push(...chunk.map((o) => o.id));
     }
     return { ids, rejected, existing };
+  }
+
+  /**
+   * `createMany` for rows already in PostgreSQL (a bulk loader's staging): one INSERT ... SELECT over `source`,
+   * on the caller's `client` (so it joins the caller's transaction), with the rules of `POST /observations`
+   * checked in SQL; rows breaking one are reported by `source_ref`, never inserted. Repeating it is harmless:
+   * refs stored already are counted in `existing`.
+   */
+  createFromRows(
+    client: ClientBase,
+    ownerId: string,
+    source: ObservationRowsQuery,
+  ): Promise<CreateFromRowsResult> {
+    return createObservationsFromRows(client, ownerId, source);
   }
 
   /** The problems of one input (empty when valid), as the HTTP API would report them. */
