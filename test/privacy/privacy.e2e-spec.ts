@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import { AppProcess, startApp } from '../helpers/app-process.js';
 import { closeDb, sql, truncateAll } from '../helpers/db.js';
@@ -169,6 +170,20 @@ const FULL = {
 };
 const EMPTY = Object.fromEntries(Object.keys(FULL).map((k) => [k, 0]));
 
+/** A Socket.IO connection to `namespace` with `token`, once it is open. */
+async function connected(namespace: string, token: string): Promise<Socket> {
+  const socket = io(`${app.url}${namespace}`, {
+    transports: ['websocket'],
+    reconnection: false,
+    auth: { token },
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.on('connect', resolve);
+    socket.on('connect_error', reject);
+  });
+  return socket;
+}
+
 beforeAll(async () => {
   await truncateAll();
   await flushRedis();
@@ -276,6 +291,17 @@ describe('erasure', () => {
 
   it("erases the caller's account and all of it across modules, files too, and signs them out", async () => {
     const bobBefore = await footprint(bob);
+    const sockets = {
+      aliceEvents: await connected('/events', alice.token),
+      aliceSensors: await connected('/sensors', alice.token),
+      bobEvents: await connected('/events', bob.token),
+    };
+    const closed = (socket: Socket) =>
+      new Promise<string>((resolve) => {
+        socket.on('disconnect', (reason) => resolve(reason));
+        setTimeout(() => resolve('still open after 5 s'), 5_000);
+      });
+    const aliceClosed = Promise.all([closed(sockets.aliceEvents), closed(sockets.aliceSensors)]);
     const res = await request(app.url)
       .delete(`${V}/me`)
       .set(as(alice.token))
@@ -307,6 +333,10 @@ describe('erasure', () => {
     expect(existsSync(bob.imageFile)).toBe(true);
     expect(existsSync(bob.jobFile)).toBe(true);
     await request(app.url).get(`${V}/observations/${bob.observation}/image`).set(as(bob.token)).expect(200);
+    // Her open sockets are closed by the server; his stay open.
+    expect(await aliceClosed).toEqual(['io server disconnect', 'io server disconnect']);
+    expect(sockets.bobEvents.connected).toBe(true);
+    for (const socket of Object.values(sockets)) socket.close();
   });
 
   it('leaves the erased user no way back in', async () => {
