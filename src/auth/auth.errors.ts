@@ -17,6 +17,8 @@ export enum AuthErrorCode {
   NOT_ALLOWED = 'NOT_ALLOWED',
   /** The access_token cookie came with the Origin of a page that CORS_ORIGINS does not allow. */
   ORIGIN_NOT_ALLOWED = 'ORIGIN_NOT_ALLOWED',
+  /** Erasing this account would leave no active admin. */
+  LAST_ADMIN = 'LAST_ADMIN',
 }
 
 export class AuthError extends DomainError<AuthErrorCode> {
@@ -41,6 +43,7 @@ export class AuthError extends DomainError<AuthErrorCode> {
         return 404;
       case AuthErrorCode.EMAIL_TAKEN:
       case AuthErrorCode.USERNAME_TAKEN:
+      case AuthErrorCode.LAST_ADMIN:
         return 409;
     }
   }

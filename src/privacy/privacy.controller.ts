@@ -80,7 +80,12 @@ export class PrivacyController {
     type: ErrorBody,
     description: 'Missing confirmation, or missing/wrong password',
   })
-  @ApiResponse({ status: 409, type: ErrorBody, description: 'Refused by a constraint; nothing was erased' })
+  @ApiResponse({
+    status: 409,
+    type: ErrorBody,
+    description:
+      'ERASURE_BLOCKED (refused by a constraint) or LAST_ADMIN (it would leave no active admin); nothing was erased',
+  })
   async erase(
     @CurrentUser() user: AuthUser,
     @Body() dto: DeleteAccountDto,
@@ -120,7 +125,12 @@ export class AdminPrivacyController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, type: ErasureReportDto })
   @ApiResponse({ status: 404, type: ErrorBody })
-  @ApiResponse({ status: 409, type: ErrorBody, description: 'Refused by a constraint; nothing was erased' })
+  @ApiResponse({
+    status: 409,
+    type: ErrorBody,
+    description:
+      'ERASURE_BLOCKED (refused by a constraint) or LAST_ADMIN (it would leave no active admin); nothing was erased',
+  })
   erase(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentUser() admin: AuthUser,

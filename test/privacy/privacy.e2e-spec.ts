@@ -345,6 +345,27 @@ describe('erasure', () => {
     await request(app.url).post(`${V}/auth/refresh`).send({ refresh_token: alice.refreshToken }).expect(401);
   });
 
+  it('never erases the last active admin', async () => {
+    const lastAdmin = async () => {
+      const own = await request(app.url)
+        .delete(`${V}/me`)
+        .set(as(admin.token))
+        .send({ confirm: 'DELETE MY ACCOUNT', password: admin.user.password })
+        .expect(409);
+      expect(own.body).toMatchObject({ statusCode: 409, code: 'LAST_ADMIN', requestId: expect.any(String) });
+      const byAdmin = await request(app.url).delete(`${V}/admin/users/${admin.user.id}`).set(as(admin.token));
+      expect(byAdmin.body).toMatchObject({ statusCode: 409, code: 'LAST_ADMIN' });
+    };
+    await lastAdmin();
+    // A second admin who is disabled does not count.
+    const disabled = await createUser({ role: 'admin' });
+    await sql(`UPDATE users SET is_active = false WHERE id = $1`, [disabled.id]);
+    await lastAdmin();
+    await request(app.url).get(`${V}/auth/me`).set(as(admin.token)).expect(200);
+    // With another active admin, the disabled one can go.
+    await request(app.url).delete(`${V}/admin/users/${disabled.id}`).set(as(admin.token)).expect(200);
+  });
+
   it('lets an admin erase a user the same way', async () => {
     await request(app.url).delete(`${V}/admin/users/${carol.user.id}`).set(as(bob.token)).expect(403);
     const res = await request(app.url)

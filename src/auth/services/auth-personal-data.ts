@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import type { Erasure, PersonalDataContributor } from '../../privacy/index.js';
 import { AuthError, AuthErrorCode } from '../auth.errors.js';
+import { Role } from '../roles.js';
 import { EmailToken } from '../entities/email-token.entity.js';
 import { RefreshToken } from '../entities/refresh-token.entity.js';
 import { User } from '../entities/user.entity.js';
@@ -56,10 +57,31 @@ export class AuthPersonalData implements PersonalDataContributor {
     };
   }
 
-  /** Row lock on the user: inserts that reference it (FOR KEY SHARE) wait for the erasure, then fail. */
+  /**
+   * Row lock on the user: inserts that reference it (FOR KEY SHARE) wait for the erasure, then fail. Erasing an admin
+   * also locks every admin row (in id order, so two erasures cannot deadlock) and refuses to leave no active admin.
+   */
   async lock(userId: string, manager: EntityManager): Promise<void> {
-    const rows = await manager.query<unknown[]>(`SELECT id FROM users WHERE id = $1 FOR UPDATE`, [userId]);
-    if (rows.length === 0) throw new AuthError(AuthErrorCode.USER_NOT_FOUND, `User ${userId} not found`);
+    const [target] = await manager.query<Array<{ role: Role }>>(`SELECT role FROM users WHERE id = $1`, [
+      userId,
+    ]);
+    if (!target) throw new AuthError(AuthErrorCode.USER_NOT_FOUND, `User ${userId} not found`);
+    if (target.role !== Role.ADMIN) {
+      const rows = await manager.query<unknown[]>(`SELECT id FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+      if (rows.length === 0) throw new AuthError(AuthErrorCode.USER_NOT_FOUND, `User ${userId} not found`);
+      return;
+    }
+    const rows = await manager.query<Array<{ id: string; role: Role; is_active: boolean }>>(
+      `SELECT id, role, is_active FROM users WHERE id = $1 OR role = $2 ORDER BY id FOR UPDATE`,
+      [userId, Role.ADMIN],
+    );
+    if (!rows.some((r) => r.id === userId))
+      throw new AuthError(AuthErrorCode.USER_NOT_FOUND, `User ${userId} not found`);
+    if (!rows.some((r) => r.id !== userId && r.role === Role.ADMIN && r.is_active))
+      throw new AuthError(
+        AuthErrorCode.LAST_ADMIN,
+        'This is the last active admin: make another user admin before erasing this account',
+      );
   }
 
   async erase(userId: string, manager: EntityManager): Promise<Erasure> {
