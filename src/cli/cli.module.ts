@@ -5,6 +5,7 @@ import { CoreModule } from '../core.module.js';
 import { JobsCliModule } from '../jobs/jobs-cli.module.js';
 import { SensorsCliModule } from '../sensors/sensors-cli.module.js';
 import { MigrateCommand } from './migrate.command.js';
+import { PrivacyCliModule } from '../privacy/privacy-cli.module.js';
 import { SpeciesCliModule } from '../species/species-cli.module.js';
 import { ScansCliModule } from '../scans/scans-cli.module.js';
 
@@ -18,6 +19,7 @@ import { ScansCliModule } from '../scans/scans-cli.module.js';
     ScansCliModule,
     JobsCliModule,
     SensorsCliModule,
+    PrivacyCliModule,
   ],
   providers: [MigrateCommand],
 })

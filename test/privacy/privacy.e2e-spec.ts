@@ -1,6 +1,8 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import { AppProcess, startApp } from '../helpers/app-process.js';
@@ -184,14 +186,13 @@ async function connected(namespace: string, token: string): Promise<Socket> {
   return socket;
 }
 
+/** The app's settings, also given to the CLI. */
+const env = { SPECIES_CRON_ENABLED: 'false', SPECIES_UPLOAD_DIR: images, JOBS_STORAGE_DIR: storage };
+
 beforeAll(async () => {
   await truncateAll();
   await flushRedis();
-  app = await startApp({
-    SPECIES_CRON_ENABLED: 'false',
-    SPECIES_UPLOAD_DIR: images,
-    JOBS_STORAGE_DIR: storage,
-  });
+  app = await startApp(env);
   alice = await holder('alice');
   bob = await holder('bob');
   carol = await holder('carol');
@@ -364,6 +365,31 @@ describe('erasure', () => {
     await request(app.url).get(`${V}/auth/me`).set(as(admin.token)).expect(200);
     // With another active admin, the disabled one can go.
     await request(app.url).delete(`${V}/admin/users/${disabled.id}`).set(as(admin.token)).expect(200);
+  });
+
+  it('exports and erases from the CLI too', async () => {
+    const dave = await createUser();
+    const cli = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['dist/cli.js', ...args], {
+        env: { ...process.env, ...env },
+        timeout: 30_000,
+      });
+    const out = join(mkdtempSync(join(tmpdir(), 'privacy-cli-')), 'dave.json');
+    await cli('privacy:export', '--user', dave.email, '--out', out);
+    const exported = JSON.parse(readFileSync(out, 'utf8')) as {
+      user_id: string;
+      account: { profile: { email: string } };
+    };
+    expect(exported).toMatchObject({ user_id: dave.id, account: { profile: { email: dave.email } } });
+
+    await expect(cli('privacy:erase', '--user', dave.email)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('add --yes'),
+    });
+    expect(await sql(`SELECT id FROM users WHERE id = $1`, [dave.id])).toHaveLength(1);
+    const { stdout } = await cli('privacy:erase', '--user', dave.email, '--yes');
+    expect(JSON.parse(stdout)).toMatchObject({ user_id: dave.id, deleted: { account: { users: 1 } } });
+    expect(await sql(`SELECT id FROM users WHERE id = $1`, [dave.id])).toHaveLength(0);
   });
 
   it('lets an admin erase a user the same way', async () => {
