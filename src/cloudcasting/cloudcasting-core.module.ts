@@ -1,3 +1,4 @@
+import { QUICK_RECOVERY_LOCK } from '../common/queue/queue-definition.js';
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -16,12 +17,8 @@ import { RunStateStore } from './services/run-state.js';
 @Module({
   imports: [
     TypeOrmModule.forFeature(CLOUDCASTING_ENTITIES),
-    // A run whose worker died (kill, crash) is taken up again within about 15 s: its lock lapses 10 s after the
-    // last renewal (every 5 s) and the stalled check runs every 5 s. Bull's defaults (30 s and 30 s) took up to a minute.
-    BullModule.registerQueue({
-      name: CLOUDCASTING_QUEUE.name,
-      settings: { lockDuration: 10_000, stalledInterval: 5_000 },
-    }),
+    // A run whose worker died (kill, crash) is taken up again within about 15 s.
+    BullModule.registerQueue({ name: CLOUDCASTING_QUEUE.name, settings: { ...QUICK_RECOVERY_LOCK } }),
   ],
   providers: [CloudcastingService, RunStateStore, CloudcastingQueries, CloudcastingQueue, CloudcastingTiles],
   exports: [CloudcastingService, CloudcastingQueries, CloudcastingQueue, CloudcastingTiles],

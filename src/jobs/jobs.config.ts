@@ -1,3 +1,4 @@
+import { QUICK_RECOVERY_LOCK } from '../common/queue/queue-definition.js';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { tmpdir } from 'node:os';
@@ -60,11 +61,11 @@ export class JobsEnv {
 
   @IsInt()
   @Min(1000)
-  JOBS_LOCK_DURATION_MS: number = 10000;
+  JOBS_LOCK_DURATION_MS: number = QUICK_RECOVERY_LOCK.lockDuration;
 
   @IsInt()
   @Min(500)
-  JOBS_STALLED_INTERVAL_MS: number = 5000;
+  JOBS_STALLED_INTERVAL_MS: number = QUICK_RECOVERY_LOCK.stalledInterval;
 }
 
 export const jobsConfig = defineConfig('jobs', JobsEnv, (env) => ({
