@@ -124,7 +124,17 @@ export async function jobsPage(root: HTMLElement, me: Me): Promise<Cleanup> {
     const body = (await res.json()) as { job_id?: string; message?: string; code?: string };
     if (!res.ok) throw new ApiError(res.status, body.code, body.message ?? res.statusText);
     uploadStatus.textContent = `Uploaded ${chosen.name}: ${body.message ?? ''}`;
+    // The new upload is the one to review when it needs it. A small file can be validated before
+    // this list is reloaded, its progress events then name a job the page did not know yet.
+    if (body.job_id) reviewing = body.job_id;
     await loadJobs();
+    const uploaded = jobs.find((j) => j.id === body.job_id);
+    if (uploaded) settled(uploaded.id, uploaded.status);
+  };
+
+  /** A job that stops for review opens its issues, unless the user is reviewing another job. */
+  const settled = (jobId: string, status: string) => {
+    if (status === 'NEEDS_REVIEW' && (reviewing === null || reviewing === jobId)) void showIssues(jobId);
   };
 
   root.append(
@@ -154,9 +164,15 @@ export async function jobsPage(root: HTMLElement, me: Me): Promise<Cleanup> {
   await loadJobs();
 
   const socket = io('/events', { withCredentials: true, transports: ['websocket', 'polling'] });
+  // Events sent while the socket was down are not replayed: reload the list on every (re)connect.
+  socket.on('connect', () => void loadJobs().catch(() => undefined));
   socket.on('job_progress', (p: JobProgress) => {
     const job = jobs.find((j) => j.id === p.job_id);
-    if (!job) return void loadJobs();
+    const finished = p.status === 'NEEDS_REVIEW' || p.status === 'COMPLETED' || p.status === 'FAILED';
+    if (!job) {
+      void loadJobs().then(() => finished && settled(p.job_id, p.status));
+      return;
+    }
     Object.assign(job, {
       status: p.status,
       processed_rows: p.processed_rows,
@@ -164,10 +180,9 @@ export async function jobsPage(root: HTMLElement, me: Me): Promise<Cleanup> {
       issue_count: p.issue_count,
     });
     renderJobs();
-    if (p.status === 'NEEDS_REVIEW' || p.status === 'COMPLETED' || p.status === 'FAILED') {
+    if (finished) {
       void loadJobs();
-      if (p.status === 'NEEDS_REVIEW' && (reviewing === null || reviewing === p.job_id))
-        void showIssues(p.job_id);
+      settled(p.job_id, p.status);
     }
   });
   return () => socket.disconnect();
