@@ -57,6 +57,9 @@ export class JobInputError extends Error {}
  */
 export class StoredFileUnreadable extends JobInputError {}
 
+/** A job with this many rows has `staging` analyzed before its checks (see `JobRunner.analyzeStaging`). */
+const ANALYZE_FROM_ROWS = 1000;
+
 /** Bytes of COPY text handed to the database per write. */
 const COPY_CHUNK_BYTES = 256 * 1024;
 
@@ -99,6 +102,7 @@ export class JobRunner {
         duration_ms: stageMs,
         copy_wait_ms: staged.copyWaitMs,
       });
+      if (job.processedRows >= ANALYZE_FROM_ROWS) await this.analyzeStaging(job);
       await this.db.transaction(async (tx) => {
         // A fresh run knows whether any row had problems; a resumed one must look at every staged row.
         if (staged.resumed || staged.rowsWithProblems > 0) await this.ledger.recordRowProblems(tx, job.id);
@@ -131,6 +135,21 @@ export class JobRunner {
       }
       this.events.warn(job, 'Job run interrupted; it will be retried', { err: e });
       throw e;
+    }
+  }
+
+  /**
+   * Fresh statistics on `staging` before the set checks. Without them PostgreSQL takes this job's rows for one
+   * or none (its id is in no statistics yet, and after an autoanalyze that saw one big job it is estimated at a
+   * single row) and joins them in a nested loop that runs a grouping of the whole job once per row: a
+   * 500,000-row check that takes a second ran for more than 14 minutes. ANALYZE samples a fixed number of rows.
+   */
+  private async analyzeStaging(job: Job): Promise<void> {
+    try {
+      await this.db.withClient((c) => c.query(`ANALYZE staging`));
+    } catch (e) {
+      // Only a role that does not own the table cannot: the checks still run, with older statistics.
+      this.events.warn(job, 'ANALYZE staging failed; checking with older statistics', { err: e });
     }
   }
 
