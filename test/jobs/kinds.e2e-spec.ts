@@ -117,6 +117,30 @@ describe('sensor_readings', () => {
     expect(staged).toEqual([{ status: 'SUCCESS' }]);
   });
 
+  it('checks a large job that the table statistics have never seen in seconds, not in a nested loop', async () => {
+    // An earlier job, then what autovacuum does after it: statistics in which a new job id matches about one row.
+    const earlier = ['timestamp,sensor_type,sensor_id,value,unit'];
+    for (let i = 0; i < 2000; i++) earlier.push(`${TEN_O_CLOCK + i},humidity,kinds-earlier,${i % 90},%`);
+    const first = await upload(app.url, uploader.token, earlier.join('\n'), 'earlier.csv', 'sensor_readings');
+    expect(await waitForJob(app.url, uploader.token, first.body.job_id)).toMatchObject({
+      status: 'COMPLETED',
+    });
+    await sql(`ANALYZE staging`);
+    const rows = 20_000;
+    const lines = ['timestamp,sensor_type,sensor_id,value,unit'];
+    for (let i = 0; i < rows - 1; i++)
+      lines.push(`${TEN_O_CLOCK + i},humidity,kinds-stats-${i % 20},${i % 90},%`);
+    lines.push(`${TEN_O_CLOCK},humidity,kinds-stats-0,1,%`); // repeats the first row's sensor and time
+    const res = await upload(app.url, uploader.token, lines.join('\n'), 'many.csv', 'sensor_readings').expect(
+      201,
+    );
+    // Without fresh statistics the duplicate check regrouped the whole job once per row: minutes, not seconds.
+    const job = await waitForJob(app.url, uploader.token, res.body.job_id, undefined, 60_000);
+    expect(job).toMatchObject({ status: 'NEEDS_REVIEW', issue_count: 1, processed_rows: rows });
+    const issues = await issuesOf(job.id, uploader.token);
+    expect(issues.map((i) => [i.type, i.row_number])).toEqual([['DUPLICATE_READING', rows]]);
+  }, 90_000);
+
   it('refuses a header without a required column', async () => {
     const res = await upload(
       app.url,
