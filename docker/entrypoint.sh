@@ -13,4 +13,4 @@ if [ "${DEMO_DATA:-false}" = "true" ]; then
   fi
   node dist/cli.js species:demo-seed
 fi
-exec node --max-semi-space-size=64 dist/main.js
+exec node --heap-growing-percent=40 dist/main.js

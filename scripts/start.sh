@@ -24,4 +24,4 @@ echo "Terrawatch on http://localhost:${PORT:-3000} (web console: /, API docs: /a
 if [ "${SENSORS_DEMO_SIMULATION:-true}" = "true" ]; then
   node dist/cli.js sensors:simulate --sensors 8 --rate 0.5 --duration 0 --parent-pid $$ >/dev/null 2>&1 &
 fi
-exec node --max-semi-space-size=64 dist/main.js
+exec node --heap-growing-percent=40 dist/main.js

@@ -1,6 +1,7 @@
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import { HOURS_PER_MONTH, type AwsPriceSpec } from './live-catalog.js';
 import type { FetchedPrice, LivePriceClient, LivePriceRequest } from './live-price-client.js';
+import { awsSdk } from '../providers/aws/aws-sdk.js';
 
 export interface AwsPriceListConfig {
   endpoint?: string;
@@ -32,12 +33,14 @@ interface AwsProduct {
  * price dimension of the first matching product is the price (tiered prices: the first tier).
  */
 export class AwsPriceListClient implements LivePriceClient<AwsPriceSpec> {
-  private client?: Promise<{ client: PricingClient; sdk: typeof import('@aws-sdk/client-pricing') }>;
+  private client?: { client: PricingClient; sdk: typeof import('@aws-sdk/client-pricing') };
 
   constructor(private readonly config: AwsPriceListConfig) {}
 
   private open() {
-    return (this.client ??= import('@aws-sdk/client-pricing').then((sdk) => ({
+    if (this.client) return this.client;
+    const sdk = awsSdk('@aws-sdk/client-pricing');
+    return (this.client = {
       sdk,
       client: new sdk.PricingClient({
         region: this.config.region,
@@ -46,11 +49,11 @@ export class AwsPriceListClient implements LivePriceClient<AwsPriceSpec> {
         maxAttempts: 3,
         requestHandler: { requestTimeout: this.config.requestTimeoutMs },
       }),
-    })));
+    });
   }
 
   async fetch(requests: LivePriceRequest<AwsPriceSpec>[], signal?: AbortSignal): Promise<FetchedPrice[]> {
-    const { client, sdk } = await this.open();
+    const { client, sdk } = this.open();
     const found: FetchedPrice[] = [];
     for (const request of requests) {
       const price = await this.one(client, sdk, request, signal);
@@ -100,7 +103,7 @@ export class AwsPriceListClient implements LivePriceClient<AwsPriceSpec> {
   }
 
   close(): void {
-    void this.client?.then(({ client }) => client.destroy());
+    this.client?.client.destroy();
   }
 }
 

@@ -16,6 +16,7 @@ import {
 } from '../../rules/aws-rules.js';
 import type { Finding, RuleContext } from '../../rules/finding.js';
 import { guardedStep, ruleContext, type RegionScanContext, type StepTally } from '../provider.js';
+import { awsSdk } from './aws-sdk.js';
 
 /** One resource's CloudWatch metric; the first dimension names the resource. */
 export interface MetricQuery {
@@ -136,7 +137,7 @@ export class AwsCatalogue {
   private async idleInstances(): Promise<void> {
     const rule = this.rule('ec2_idle_instance');
     if (!rule) return;
-    const { DescribeInstancesCommand } = await import('@aws-sdk/client-ec2');
+    const { DescribeInstancesCommand } = awsSdk('@aws-sdk/client-ec2');
     const step = 'ec2:DescribeInstances(running)';
     await guardedStep(this.d.ctx, this.d.tally, step, async () => {
       const instances: Instance[] = await pages(
@@ -177,7 +178,7 @@ export class AwsCatalogue {
   private async vpnConnections(): Promise<void> {
     const rule = this.rule('vpn_connection');
     if (!rule) return;
-    const { DescribeVpnConnectionsCommand } = await import('@aws-sdk/client-ec2');
+    const { DescribeVpnConnectionsCommand } = awsSdk('@aws-sdk/client-ec2');
     await guardedStep(this.d.ctx, this.d.tally, 'ec2:DescribeVpnConnections', async () => {
       const vpns =
         (await this.d.ec2.send(new DescribeVpnConnectionsCommand({}), this.opts)).VpnConnections ?? [];
@@ -187,7 +188,7 @@ export class AwsCatalogue {
   }
 
   private async transitGatewayAttachments(): Promise<void> {
-    const { DescribeTransitGatewayAttachmentsCommand } = await import('@aws-sdk/client-ec2');
+    const { DescribeTransitGatewayAttachmentsCommand } = awsSdk('@aws-sdk/client-ec2');
     await this.idle(
       'ec2:DescribeTransitGatewayAttachments',
       {
@@ -222,7 +223,7 @@ export class AwsCatalogue {
   }
 
   private async vpcEndpoints(): Promise<void> {
-    const { DescribeVpcEndpointsCommand } = await import('@aws-sdk/client-ec2');
+    const { DescribeVpcEndpointsCommand } = awsSdk('@aws-sdk/client-ec2');
     await this.idle(
       'ec2:DescribeVpcEndpoints',
       {
@@ -265,7 +266,7 @@ export class AwsCatalogue {
   private async classicLoadBalancers(): Promise<void> {
     const rule = this.rule('classic_load_balancer');
     if (!rule) return;
-    const sdk = await import('@aws-sdk/client-elastic-load-balancing');
+    const sdk = awsSdk('@aws-sdk/client-elastic-load-balancing');
     const elb = this.d.client('elb', () => new sdk.ElasticLoadBalancingClient(this.d.clientConfig));
     await guardedStep(this.d.ctx, this.d.tally, 'elb:DescribeLoadBalancers', async () => {
       const balancers = await pages(
@@ -301,7 +302,7 @@ export class AwsCatalogue {
     const neptune = this.rule('neptune_cluster');
     const docdb = this.rule('docdb_cluster');
     if (!rdsRule && !neptune && !docdb) return;
-    const sdk = await import('@aws-sdk/client-rds');
+    const sdk = awsSdk('@aws-sdk/client-rds');
     const rds = this.d.client('rds', () => new sdk.RDSClient(this.d.clientConfig));
     const instances = await guardedStep(this.d.ctx, this.d.tally, 'rds:DescribeDBInstances', async () => {
       const all = await pages(
@@ -354,7 +355,7 @@ export class AwsCatalogue {
 
   private async fsx(): Promise<void> {
     if (!this.rule('fsx_file_system')) return;
-    const sdk = await import('@aws-sdk/client-fsx');
+    const sdk = awsSdk('@aws-sdk/client-fsx');
     const fsx = this.d.client('fsx', () => new sdk.FSxClient(this.d.clientConfig));
     await this.idle(
       'fsx:DescribeFileSystems',
@@ -380,7 +381,7 @@ export class AwsCatalogue {
 
   private async msk(): Promise<void> {
     if (!this.rule('msk_cluster')) return;
-    const sdk = await import('@aws-sdk/client-kafka');
+    const sdk = awsSdk('@aws-sdk/client-kafka');
     const kafka = this.d.client('kafka', () => new sdk.KafkaClient(this.d.clientConfig));
     await this.idle(
       'kafka:ListClusters',
@@ -412,7 +413,7 @@ export class AwsCatalogue {
   private async eks(): Promise<void> {
     const rule = this.rule('eks_cluster');
     if (!rule) return;
-    const sdk = await import('@aws-sdk/client-eks');
+    const sdk = awsSdk('@aws-sdk/client-eks');
     const eks = this.d.client('eks', () => new sdk.EKSClient(this.d.clientConfig));
     await guardedStep(this.d.ctx, this.d.tally, 'eks:ListClusters', async () => {
       const names = await pages(
@@ -448,7 +449,7 @@ export class AwsCatalogue {
 
   private async sagemaker(): Promise<void> {
     if (!this.rule('sagemaker_endpoint')) return;
-    const sdk = await import('@aws-sdk/client-sagemaker');
+    const sdk = awsSdk('@aws-sdk/client-sagemaker');
     const sm = this.d.client('sagemaker', () => new sdk.SageMakerClient(this.d.clientConfig));
     type Variant = { name: string; type?: string; count: number };
     const variants = new Map<string, Variant[]>();
@@ -499,7 +500,7 @@ export class AwsCatalogue {
 
   private async redshift(): Promise<void> {
     if (!this.rule('redshift_cluster')) return;
-    const sdk = await import('@aws-sdk/client-redshift');
+    const sdk = awsSdk('@aws-sdk/client-redshift');
     const redshift = this.d.client('redshift', () => new sdk.RedshiftClient(this.d.clientConfig));
     await this.idle(
       'redshift:DescribeClusters',
@@ -517,7 +518,7 @@ export class AwsCatalogue {
 
   private async elasticache(): Promise<void> {
     if (!this.rule('elasticache_cluster')) return;
-    const sdk = await import('@aws-sdk/client-elasticache');
+    const sdk = awsSdk('@aws-sdk/client-elasticache');
     const cache = this.d.client('elasticache', () => new sdk.ElastiCacheClient(this.d.clientConfig));
     await this.idle(
       'elasticache:DescribeCacheClusters',
@@ -535,7 +536,7 @@ export class AwsCatalogue {
 
   private async opensearch(): Promise<void> {
     if (!this.rule('opensearch_domain')) return;
-    const sdk = await import('@aws-sdk/client-opensearch');
+    const sdk = awsSdk('@aws-sdk/client-opensearch');
     const os = this.d.client('opensearch', () => new sdk.OpenSearchClient(this.d.clientConfig));
     await this.idle(
       'es:ListDomainNames',
@@ -569,7 +570,7 @@ export class AwsCatalogue {
   /** Global Accelerator is a global service answered from us-west-2: listed when the account scans that region. */
   private async globalAccelerator(): Promise<void> {
     if (this.d.ctx.region !== 'us-west-2' || !this.rule('global_accelerator')) return;
-    const sdk = await import('@aws-sdk/client-global-accelerator');
+    const sdk = awsSdk('@aws-sdk/client-global-accelerator');
     const ga = this.d.client('globalaccelerator', () => new sdk.GlobalAcceleratorClient(this.d.clientConfig));
     await this.idle(
       'globalaccelerator:ListAccelerators',
@@ -598,10 +599,8 @@ export class AwsCatalogue {
 
   private async kinesis(): Promise<void> {
     if (!this.rule('kinesis_stream')) return;
-    const [sdk, { NodeHttpHandler }] = await Promise.all([
-      import('@aws-sdk/client-kinesis'),
-      import('@smithy/node-http-handler'),
-    ]);
+    const sdk = awsSdk('@aws-sdk/client-kinesis');
+    const { NodeHttpHandler } = awsSdk('@smithy/node-http-handler');
     // The Kinesis client defaults to HTTP/2, which only SubscribeToShard needs; listing is plain HTTP/1.1.
     const kinesis = this.d.client(
       'kinesis',
@@ -645,7 +644,7 @@ export class AwsCatalogue {
   private async s3(): Promise<void> {
     const rule = this.rule('s3_bucket');
     if (!rule) return;
-    const sdk = await import('@aws-sdk/client-s3');
+    const sdk = awsSdk('@aws-sdk/client-s3');
     const s3 = this.d.client(
       's3',
       () =>
@@ -684,7 +683,7 @@ export class AwsCatalogue {
 
   private async lambda(): Promise<void> {
     if (!this.rule('lambda_function')) return;
-    const sdk = await import('@aws-sdk/client-lambda');
+    const sdk = awsSdk('@aws-sdk/client-lambda');
     const lambda = this.d.client('lambda', () => new sdk.LambdaClient(this.d.clientConfig));
     await this.idle(
       'lambda:ListFunctions',
@@ -702,7 +701,7 @@ export class AwsCatalogue {
 
   private async dynamodb(): Promise<void> {
     if (!this.rule('dynamodb_table')) return;
-    const sdk = await import('@aws-sdk/client-dynamodb');
+    const sdk = awsSdk('@aws-sdk/client-dynamodb');
     const dynamo = this.d.client('dynamodb', () => new sdk.DynamoDBClient(this.d.clientConfig));
     await this.idle(
       'dynamodb:ListTables',
@@ -738,7 +737,7 @@ export class AwsCatalogue {
 
   private async ecs(): Promise<void> {
     if (!this.rule('ecs_service')) return;
-    const sdk = await import('@aws-sdk/client-ecs');
+    const sdk = awsSdk('@aws-sdk/client-ecs');
     const ecs = this.d.client('ecs', () => new sdk.ECSClient(this.d.clientConfig));
     const sizes = new Map<string, { cpu: number; memory: number } | null>();
     await this.idle(

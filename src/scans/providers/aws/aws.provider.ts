@@ -32,6 +32,7 @@ import {
   type RegionScanResult,
   type StepTally,
 } from '../provider.js';
+import { awsSdk } from './aws-sdk.js';
 
 const DAY_S = 86_400;
 /** GetMetricData answers at most 500 metrics and 100,800 datapoints per call. */
@@ -39,8 +40,8 @@ const METRICS_PER_CALL = 500;
 const DATAPOINTS_PER_CALL = 100_800;
 
 /**
- * The AWS SDK clients, loaded on first use: they weigh about 100 MB of memory, which a replica that never scans
- * AWS should not pay.
+ * The AWS SDK clients, loaded on first use (aws-sdk.ts): they weigh about 100 MB of memory, which a replica that
+ * never scans AWS should not pay.
  */
 interface AwsSdk {
   ec2: typeof import('@aws-sdk/client-ec2');
@@ -48,14 +49,12 @@ interface AwsSdk {
   cloudwatch: typeof import('@aws-sdk/client-cloudwatch');
   sts: typeof import('@aws-sdk/client-sts');
 }
-let sdkLoading: Promise<AwsSdk> | undefined;
-const loadSdk = (): Promise<AwsSdk> =>
-  (sdkLoading ??= Promise.all([
-    import('@aws-sdk/client-ec2'),
-    import('@aws-sdk/client-elastic-load-balancing-v2'),
-    import('@aws-sdk/client-cloudwatch'),
-    import('@aws-sdk/client-sts'),
-  ]).then(([ec2, elb, cloudwatch, sts]) => ({ ec2, elb, cloudwatch, sts })));
+const loadSdk = (): AwsSdk => ({
+  ec2: awsSdk('@aws-sdk/client-ec2'),
+  elb: awsSdk('@aws-sdk/client-elastic-load-balancing-v2'),
+  cloudwatch: awsSdk('@aws-sdk/client-cloudwatch'),
+  sts: awsSdk('@aws-sdk/client-sts'),
+});
 const PAGE_SIZE = 500;
 const REJECTED_CODES = new Set([
   'InvalidClientTokenId',
@@ -117,7 +116,7 @@ export class AwsProvider implements CloudProviderAdapter<'aws'> {
   }
 
   async verifyIdentity(credentials: AwsCredentials, signal?: AbortSignal): Promise<Identity> {
-    const { STSClient, GetCallerIdentityCommand } = (await loadSdk()).sts;
+    const { STSClient, GetCallerIdentityCommand } = awsSdk('@aws-sdk/client-sts');
     const sts = new STSClient(this.clientConfig(credentials, 'us-east-1'));
     try {
       const identity = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
@@ -130,7 +129,7 @@ export class AwsProvider implements CloudProviderAdapter<'aws'> {
   }
 
   async openScanner(credentials: AwsCredentials): Promise<CloudScanner> {
-    return new AwsScanner(await loadSdk(), credentials, this, this.config.worker.requestConcurrency);
+    return new AwsScanner(loadSdk(), credentials, this, this.config.worker.requestConcurrency);
   }
 }
 

@@ -196,28 +196,48 @@ class M365Scanner implements CloudScanner {
           if (fileRule) for (const file of files) add(untouchedLargeFile(drive.id, file, fileRule));
           if (!versionRule) continue;
           const big = files.filter((f) => (f.size ?? 0) >= versionMinBytes);
-          const versions = await Promise.all(
+          // Each file is judged as soon as its versions arrive, so a drive's version lists are never all held.
+          const judged = await Promise.all(
             big.map((file) =>
-              this.limit(() =>
-                this.graph.all<DriveItemVersion>(`/drives/${drive.id}/items/${file.id}/versions`, {}, signal),
+              this.limit(async () =>
+                excessiveVersions(
+                  drive.id,
+                  file,
+                  await this.graph.all<DriveItemVersion>(
+                    `/drives/${drive.id}/items/${file.id}/versions`,
+                    {},
+                    signal,
+                  ),
+                  versionRule,
+                ),
               ),
             ),
           );
-          big.forEach((file, i) => add(excessiveVersions(drive.id, file, versions[i], versionRule)));
+          judged.forEach(add);
         }
       });
 
     if (binRule)
       await step('recycleBin', async () => {
-        const bins = await Promise.all(
+        // Each site is judged as soon as its bin arrives, so the bins' items are never all held.
+        const judged = await Promise.all(
           sites.map((site) =>
-            this.limit(() =>
-              // Site recycle bins exist only in Graph beta.
-              this.graph.all<RecycleBinItem>(`/sites/${site.id}/recycleBin/items`, {}, signal, 'beta'),
+            this.limit(async () =>
+              oldRecycleBin(
+                site,
+                // Site recycle bins exist only in Graph beta.
+                await this.graph.all<RecycleBinItem>(
+                  `/sites/${site.id}/recycleBin/items`,
+                  {},
+                  signal,
+                  'beta',
+                ),
+                binRule,
+              ),
             ),
           ),
         );
-        sites.forEach((site, i) => add(oldRecycleBin(site, bins[i], binRule)));
+        judged.forEach(add);
       });
 
     return { findings, ...tally };

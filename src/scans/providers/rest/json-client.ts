@@ -53,6 +53,30 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 }
 
 /**
+ * The signal of one attempt: aborted by the caller's signal or after `timeoutMs`, and let go with `release` once the
+ * attempt is over. `AbortSignal.timeout` + `AbortSignal.any` kept every request's fetch (its request, response and
+ * listeners) reachable from a pending 30 s timer and from the scan's long-lived signal until the timer fired: a
+ * Microsoft 365 scan of 9,185 calls in about 11 s held all of them.
+ */
+function attemptSignal(timeoutMs: number, signal?: AbortSignal): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    timeoutMs,
+  );
+  const onAbort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    release: () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/**
  * A small JSON-over-HTTPS client for the cloud REST APIs (ARM, Google APIs, Microsoft Graph): one base URL from
  * config so tests point it at a local fake, a bearer token per request, and throttling (429, 503) retried after the
  * server's `Retry-After` or an exponential back-off.
@@ -92,25 +116,25 @@ export class JsonClient {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (this.options.token) headers.authorization = `Bearer ${await this.options.token()}`;
       if (payload) headers['content-type'] = payload.type;
-      const timeout = AbortSignal.timeout(this.options.timeoutMs);
+      const call = attemptSignal(this.options.timeoutMs, signal);
       let res: Response;
+      let text: string;
       try {
-        res = await fetch(url, {
-          method,
-          headers,
-          body: payload?.text,
-          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        });
-      } catch (error) {
-        if (signal?.aborted) throw error;
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        throw new RestError(
-          `${method} ${new URL(url).host}: ${cause?.message ?? (error as Error).message}`,
-          0,
-          cause?.code ?? 'NETWORK_ERROR',
-        );
+        try {
+          res = await fetch(url, { method, headers, body: payload?.text, signal: call.signal });
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+          throw new RestError(
+            `${method} ${new URL(url).host}: ${cause?.message ?? (error as Error).message}`,
+            0,
+            cause?.code ?? 'NETWORK_ERROR',
+          );
+        }
+        text = await res.text();
+      } finally {
+        call.release();
       }
-      const text = await res.text();
       let parsed: unknown;
       try {
         parsed = text ? JSON.parse(text) : undefined;
