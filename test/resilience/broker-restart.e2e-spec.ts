@@ -62,6 +62,7 @@ async function restartUnderLoad(signal: 'SIGTERM' | 'SIGKILL') {
   const acks: Array<Promise<unknown>> = [];
   const from = Date.now();
   let downAt = Infinity;
+  let startingAt = Infinity;
   let restartedAt = Infinity;
   let finished = false;
   const probes = watchReadiness(() => finished);
@@ -71,6 +72,9 @@ async function restartUnderLoad(signal: 'SIGTERM' | 'SIGKILL') {
     downAt = Date.now();
     await broker.down(signal);
     await new Promise((r) => setTimeout(r, OUTAGE_MS));
+    // The consumer retries every 250 ms and may be subscribed again before `up` sees the port open: the outage
+    // ends when the broker is started, not when the test sees it accept.
+    startingAt = Date.now();
     await broker.up();
     restartedAt = Date.now();
   })();
@@ -97,7 +101,7 @@ async function restartUnderLoad(signal: 'SIGTERM' | 'SIGKILL') {
   await waitFor(async () => (await fetch(`${app.url}/health/ready`)).status === 200, 'ready again');
   finished = true;
   await probes.done;
-  const green = probes.ready.find((r) => r.at > restartedAt && r.status === 200)?.at ?? Infinity;
+  const green = probes.ready.find((r) => r.at > startingAt && r.status === 200)?.at ?? Infinity;
   const must = sentAt.flatMap((at, i) => (at < downAt - 100 || at > green + 500 ? [i] : []));
   const rows = async () =>
     (
@@ -122,10 +126,10 @@ async function restartUnderLoad(signal: 'SIGTERM' | 'SIGKILL') {
   await new Promise((r) => setTimeout(r, 500)); // a late duplicate would land now
   const stored = await rows();
   expect(stored.filter((r) => r.n > 1)).toEqual([]);
-  const reds = probes.ready.filter((r) => r.at > downAt + 1_500 && r.at < restartedAt);
+  const reds = probes.ready.filter((r) => r.at > downAt + 1_500 && r.at < startingAt);
   expect(reds.length).toBeGreaterThan(0);
   expect(reds.every((r) => r.status === 503)).toBe(true);
-  expect(green - restartedAt).toBeLessThan(5_000);
+  expect(green - startingAt).toBeLessThan(5_000);
   const tail = app.output().slice(logged);
   // Saved by a graceful stop (a killed broker has what it saved before, if anything): the consumer subscribes
   // again either way, since the broker restores no shared subscription.
@@ -138,7 +142,8 @@ async function restartUnderLoad(signal: 'SIGTERM' | 'SIGKILL') {
     published: sentAt.length,
     stored: stored.length,
     window: sentAt.length - must.length,
-    green: green - restartedAt,
+    green: green - startingAt,
+    accepting: restartedAt - startingAt,
     sessionPresent: /session present: true/.test(tail),
   };
 }
@@ -148,7 +153,8 @@ it.each(['SIGTERM', 'SIGKILL'] as const)(
   async (signal) => {
     const r = await restartUnderLoad(signal);
     process.stdout.write(
-      `Broker ${signal}, ${OUTAGE_MS} ms down, ${RATE}/s: consuming again ${r.green} ms after the broker started ` +
+      `Broker ${signal}, ${OUTAGE_MS} ms down, ${RATE}/s: consuming again ${r.green} ms after the broker was started ` +
+        `(accepting after ${r.accepting} ms) ` +
         `(session present: ${r.sessionPresent}); ${r.published} published, ${r.stored} stored once, ` +
         `${r.published - r.stored} dropped by the broker among the ${r.window} sent between the stop and the ` +
         `consumer's new subscription\n`,
